@@ -2,11 +2,105 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/itpsync/itpsync/internal/diag"
+	"github.com/itpsync/itpsync/internal/spec"
 )
 
-// runValidate is replaced by the spec loader's command (issue 2).
-func runValidate(_ context.Context, env *Env, _ []string) int {
-	fmt.Fprintln(env.Stderr, "itpsync validate: the loader is being built")
-	return ExitError
+// validateFormats are the output formats of validate, by name.
+var validateFormats = map[string]func(w io.Writer, l diag.List, src diag.Sources) error{
+	"text": func(w io.Writer, l diag.List, src diag.Sources) error { return l.WriteText(w, src) },
+	"json": func(w io.Writer, l diag.List, _ diag.Sources) error { return l.WriteJSON(w) },
+}
+
+// runValidate checks the definitions in DIR (default policies) and prints every diagnostic.
+// Exit 0 when valid (warnings allowed), 1 on any error, 2 on bad usage.
+func runValidate(_ context.Context, env *Env, args []string) int {
+	fs := newFlags(env, "validate", "[DIR]")
+	format := fs.String("format", "text", "output format: "+strings.Join(formatNames(), " or "))
+	dirs, done, code := parseInterspersed(fs, args)
+	if done {
+		return code
+	}
+	write, ok := validateFormats[*format]
+	if !ok {
+		fmt.Fprintf(env.Stderr, "itpsync validate: unknown format %q; valid formats are %s\n", *format, quoted(formatNames()))
+		return ExitUsage
+	}
+	if len(dirs) > 1 {
+		fmt.Fprintf(env.Stderr, "itpsync validate: want at most one directory, got %d: %s\n", len(dirs), quoted(dirs))
+		return ExitUsage
+	}
+	dir := "policies"
+	if len(dirs) == 1 {
+		dir = dirs[0]
+	}
+	defs, diags, err := spec.Load(dir)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "itpsync validate: %v\n", err)
+		return ExitError
+	}
+	diags.Sort()
+	if err := write(env.Stdout, diags, defs.Sources); err != nil {
+		fmt.Fprintf(env.Stderr, "itpsync validate: write diagnostics: %v\n", err)
+		return ExitError
+	}
+	errs := len(diags.Errors())
+	warns := len(diags) - errs
+	if errs > 0 {
+		fmt.Fprintf(env.Stderr, "%s, %s in %s\n", plural(errs, "error"), plural(warns, "warning"), plural(defs.FileCount, "file"))
+		return ExitError
+	}
+	if warns > 0 {
+		fmt.Fprintf(env.Stderr, "%s: %s valid (%s)\n", dir, plural(defs.FileCount, "file"), plural(warns, "warning"))
+	} else {
+		fmt.Fprintf(env.Stderr, "%s: %s valid\n", dir, plural(defs.FileCount, "file"))
+	}
+	return ExitOK
+}
+
+// parseInterspersed parses flags that may also follow the positional arguments
+// (`validate policies --format json`) and returns the positional arguments; done and code
+// are parseFlags's.
+func parseInterspersed(fs *flag.FlagSet, args []string) (pos []string, done bool, code int) {
+	for {
+		if done, code := parseFlags(fs, args); done {
+			return nil, true, code
+		}
+		left := fs.Args()
+		if len(left) == 0 {
+			return pos, false, 0
+		}
+		pos = append(pos, left[0])
+		args = left[1:]
+	}
+}
+
+func formatNames() []string {
+	out := make([]string, 0, len(validateFormats))
+	for n := range validateFormats {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func quoted(list []string) string {
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -1,0 +1,68 @@
+package spec
+
+import (
+	"strconv"
+	"strings"
+)
+
+// isoCountries holds the officially assigned ISO 3166-1 alpha-2 codes (249), the country
+// part of a location of a dynamic zone.
+var isoCountries = func() map[string]bool {
+	const codes = `
+AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ
+BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ
+CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ
+DE DJ DK DM DO DZ
+EC EE EG EH ER ES ET
+FI FJ FK FM FO FR
+GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY
+HK HM HN HR HT HU
+ID IE IL IM IN IO IQ IR IS IT
+JE JM JO JP
+KE KG KH KI KM KN KP KR KW KY KZ
+LA LB LC LI LK LR LS LT LU LV LY
+MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ
+NA NC NE NF NG NI NL NO NP NR NU NZ
+OM
+PA PE PF PG PH PK PL PM PN PR PS PT PW PY
+QA
+RE RO RS RU RW
+SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ
+TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ
+UA UG UM US UY UZ
+VA VC VE VG VI VN VU
+WF WS
+YE YT
+ZA ZM ZW`
+	m := map[string]bool{}
+	for _, c := range strings.Fields(codes) {
+		m[c] = true
+	}
+	return m
+}()
+
+// locationProblem says what is wrong with a location code: an ISO 3166-1 alpha-2 country
+// ("US") or an ISO 3166-2 subdivision ("US-CA": a valid country, a hyphen and 1 to 3
+// letters or digits). Case is not significant: normalisation upper-cases codes.
+func locationProblem(s string) string {
+	u := strings.ToUpper(strings.TrimSpace(s))
+	country, sub, isSub := strings.Cut(u, "-")
+	if !isoCountries[country] {
+		if isSub {
+			return "the country part " + strconv.Quote(country) + " is not an ISO 3166-1 alpha-2 country code"
+		}
+		return "not an ISO 3166-1 alpha-2 country code (such as \"US\") or ISO 3166-2 subdivision code (such as \"US-CA\")"
+	}
+	if !isSub {
+		return ""
+	}
+	if len(sub) < 1 || len(sub) > 3 {
+		return "an ISO 3166-2 subdivision code has 1 to 3 letters or digits after the hyphen (such as \"US-CA\")"
+	}
+	for _, c := range sub {
+		if (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return "an ISO 3166-2 subdivision code has 1 to 3 letters or digits after the hyphen (such as \"US-CA\")"
+		}
+	}
+	return ""
+}

@@ -1,0 +1,76 @@
+package spec
+
+import (
+	"strings"
+
+	"github.com/itpsync/itpsync/internal/itp"
+)
+
+// kindLint is the kind of every lint warning: valid definitions that are likely mistakes.
+const kindLint = "lint"
+
+// lint adds the warnings that need the whole configuration.
+func (b *builder) lint() {
+	b.lintZones()
+	b.lintSessionViolation()
+	b.lintHighRisk()
+}
+
+func (b *builder) lintZones() {
+	for _, z := range b.zones {
+		for _, e := range z.entries {
+			if z.usage == itp.UsagePolicy && e.r.isEverything() {
+				b.warnAt(e.at, kindLint, "trusted zone %q %s %q covers every address: every client would be on a trusted network", z.name, e.field, e.text)
+				continue
+			}
+			for _, s := range specialRanges {
+				if s.r.contains(e.r) {
+					b.warnAt(e.at, kindLint, "%s %q of zone %q is a %s address range; Okta sees clients' public addresses, so it never matches", e.field, e.text, z.name, s.name)
+					break
+				}
+			}
+			if z.usage != itp.UsagePolicy {
+				continue
+			}
+			for _, bz := range b.zones {
+				if bz.usage != itp.UsageBlocklist {
+					continue
+				}
+				for _, be := range bz.entries {
+					if e.r.overlaps(be.r) {
+						b.warnAt(e.at, kindLint, "trusted zone %q %s %q overlaps blocklist zone %q %s %q at %s",
+							z.name, e.field, e.text, bz.name, be.field, be.text, posOf(be.at.file, be.at.n))
+					}
+				}
+			}
+		}
+	}
+}
+
+// lintSessionViolation warns when the session violation rule excludes a blocklist zone:
+// sessions from a network known to be bad would escape detection.
+func (b *builder) lintSessionViolation() {
+	for _, it := range b.svExcludes {
+		for _, z := range b.zones {
+			if z.usage == itp.UsageBlocklist && (it.val == z.key || it.val == z.name) {
+				b.warnAt(loc{file: b.svFile, n: it.node}, kindLint, "network_excludes names blocklist zone %q: sessions from a blocked network would escape session violation detection", z.name)
+				break
+			}
+		}
+	}
+}
+
+// lintHighRisk warns when entity risk rules are defined but none terminates the sessions of
+// a HIGH risk user, the response ITP exists for.
+func (b *builder) lintHighRisk() {
+	if b.firstRuleSection == nil {
+		return
+	}
+	for _, r := range b.cfg.EntityRiskRules {
+		level := strings.ToUpper(r.RiskLevel)
+		if (level == itp.RiskHigh || level == itp.RiskAny) && r.TerminateAllSessions && !strings.EqualFold(r.Status, itp.StatusInactive) {
+			return
+		}
+	}
+	b.warnAt(*b.firstRuleSection, kindLint, "no active entity risk rule terminates all sessions for HIGH risk; add one with risk_level: HIGH (or ANY) and terminate_all_sessions: true")
+}
