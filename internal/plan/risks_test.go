@@ -15,7 +15,10 @@ func TestRisks(t *testing.T) {
 		opts   Options
 		want   []Risk
 	}{
-		{"terminate all sessions turned off", func(c *itp.Config) { c.EntityRiskRules[0].TerminateAllSessions = false; c.EntityRiskRules[0].LogOnly = true }, nil, Options{},
+		{"terminate all sessions turned off", func(c *itp.Config) {
+			c.EntityRiskRules[0].TerminateAllSessions = false
+			c.EntityRiskRules[0].LogOnly = true
+		}, nil, Options{},
 			[]Risk{{RiskHigh, `Entity risk rule "High Risk - Terminate All Sessions" stops terminating all sessions of risky users.`}}},
 		{"terminating rule deactivated", func(c *itp.Config) { c.EntityRiskRules[0].Status = "INACTIVE" }, nil, Options{},
 			[]Risk{{RiskHigh, `Entity risk rule "High Risk - Terminate All Sessions" is deactivated: it terminated all sessions of risky users.`}}},
