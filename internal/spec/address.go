@@ -116,14 +116,15 @@ func mustRange(cidr string) ipRange {
 var specialRanges = []struct {
 	r    ipRange
 	name string
+	cidr string
 }{
-	{mustRange("10.0.0.0/8"), "private"},
-	{mustRange("172.16.0.0/12"), "private"},
-	{mustRange("192.168.0.0/16"), "private"},
-	{mustRange("100.64.0.0/10"), "shared (carrier-grade NAT)"},
-	{mustRange("127.0.0.0/8"), "loopback"},
-	{mustRange("169.254.0.0/16"), "link-local"},
-	{mustRange("::1/128"), "loopback"},
-	{mustRange("fe80::/10"), "link-local"},
-	{mustRange("fc00::/7"), "unique local"},
+	{mustRange("10.0.0.0/8"), "private", "10.0.0.0/8"},
+	{mustRange("172.16.0.0/12"), "private", "172.16.0.0/12"},
+	{mustRange("192.168.0.0/16"), "private", "192.168.0.0/16"},
+	{mustRange("100.64.0.0/10"), "shared (carrier-grade NAT)", "100.64.0.0/10"},
+	{mustRange("127.0.0.0/8"), "loopback", "127.0.0.0/8"},
+	{mustRange("169.254.0.0/16"), "link-local", "169.254.0.0/16"},
+	{mustRange("::1/128"), "loopback", "::1/128"},
+	{mustRange("fe80::/10"), "link-local", "fe80::/10"},
+	{mustRange("fc00::/7"), "unique local", "fc00::/7"},
 }

@@ -117,10 +117,18 @@ func (b *builder) warnAt(l loc, kind, format string, args ...any) {
 // required reports the keys of need missing from fields, at the object's key; label names
 // the object (`network zone "corporate_vpn"`).
 func (b *builder) required(key *yaml.Node, label string, fields map[string]field, need ...string) {
+	var missing []string
 	for _, k := range need {
 		if _, ok := fields[k]; !ok {
-			b.errorf(key, "required", "%s is missing required key %q", label, k)
+			missing = append(missing, k)
 		}
+	}
+	switch len(missing) {
+	case 0:
+	case 1:
+		b.errorf(key, "required", "%s is missing required key %q", label, missing[0])
+	default:
+		b.errorf(key, "required", "%s is missing required keys %s", label, quoteList(missing))
 	}
 }
 

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"strconv"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -60,7 +61,7 @@ func (r *reader) envVars(n *yaml.Node, vars map[string]string) {
 			r.errorf(v.key, kindVar, "invalid variable name %q; use letters, digits, _ and -, starting with a letter or _", v.key.Value)
 			continue
 		}
-		if s, ok := r.literal(v.val, "variable "+v.key.Value); ok {
+		if s, ok := r.literal(v.val, "variable "+strconv.Quote(v.key.Value)); ok {
 			vars[v.key.Value] = s
 		}
 	}

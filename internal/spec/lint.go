@@ -25,7 +25,7 @@ func (b *builder) lintZones() {
 			}
 			for _, s := range specialRanges {
 				if s.r.contains(e.r) {
-					b.warnAt(e.at, kindLint, "%s %q of zone %q is a %s address range; Okta sees clients' public addresses, so it never matches", e.field, e.text, z.name, s.name)
+					b.warnAt(e.at, kindLint, "%s %q of zone %q is in the %s range %s; Okta sees clients' public addresses, so it never matches", e.field, e.text, z.name, s.name, s.cidr)
 					break
 				}
 			}
@@ -63,7 +63,8 @@ func (b *builder) lintSessionViolation() {
 // lintHighRisk warns when entity risk rules are defined but none terminates the sessions of
 // a HIGH risk user, the response ITP exists for.
 func (b *builder) lintHighRisk() {
-	if b.firstRuleSection == nil {
+	if b.firstRuleSection == nil || b.diags.HasErrors() {
+		// With errors some rules were not read; a missing rule is then not news.
 		return
 	}
 	for _, r := range b.cfg.EntityRiskRules {

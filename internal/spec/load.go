@@ -122,6 +122,18 @@ func Parse(files map[string][]byte) (*Definitions, diag.List) {
 
 var yamlLineExpr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
+// parserProblems are yaml.v3's parser (not scanner) errors. yaml.v3 reports their line
+// 0-based (the start of the enclosing construct), one less than the line an editor shows;
+// scanner errors are already 1-based.
+var parserProblems = []string{
+	"did not find expected <stream-start>", "did not find expected <document start>",
+	"did not find expected node content", "did not find expected '-' indicator",
+	"did not find expected key", "did not find expected ',' or ']'",
+	"did not find expected ',' or '}'", "found undefined tag handle",
+	"found duplicate %YAML directive", "found incompatible YAML document",
+	"found duplicate %TAG directive",
+}
+
 // parseYAML parses one file into its document's root node, or nil when the file is empty
 // or cannot be parsed (then a syntax error is reported).
 func (r *reader) parseYAML(src []byte) (root *yaml.Node) {
@@ -158,10 +170,13 @@ func (r *reader) syntaxError(err error) {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 1
 	if m := yamlLineExpr.FindStringSubmatch(err.Error()); m != nil {
+		msg = m[2]
 		if n, convErr := strconv.Atoi(m[1]); convErr == nil && n >= 1 {
 			line = n
+			if contains(parserProblems, msg) {
+				line++
+			}
 		}
-		msg = m[2]
 	}
 	r.diags.Errorf(diag.Pos{File: r.file, Line: line, Col: 1}, "syntax", "invalid YAML: %s", msg)
 }

@@ -149,8 +149,11 @@ func (d *Definitions) buildAll() diag.List {
 	for _, k := range order {
 		s := byKey[k]
 		dg := s.d
-		if len(s.envs) < len(names) || dg.Kind == kindVar {
+		switch {
+		case dg.Kind == kindVar:
 			dg.Message += " " + envSuffix(s.envs)
+		case len(s.envs) < len(names):
+			dg.Message += " (" + envSuffix(s.envs) + ")"
 		}
 		out = append(out, dg)
 	}

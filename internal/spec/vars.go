@@ -18,6 +18,9 @@ var (
 // occur in.
 const kindVar = "var"
 
+// kindRef is the kind of a malformed reference, which no environment can fix.
+const kindRef = "reference"
+
 // subst returns the scalar's value with every ${var.NAME} replaced by the selected
 // environment's value. Each bad reference is reported at its own column.
 func (r *reader) subst(n *yaml.Node) (string, bool) {
@@ -34,15 +37,15 @@ func (r *reader) subst(n *yaml.Node) (string, bool) {
 		name, isVar := strings.CutPrefix(inner, "var.")
 		switch {
 		case !isVar || !varNameExpr.MatchString(name):
-			r.refError(n, m[0], ref, "unsupported reference %q; write ${var.NAME}", ref)
+			r.refError(n, m[0], ref, kindRef, "unsupported reference %q; write ${var.NAME}", ref)
 			ok = false
 		case r.noEnv:
-			r.refError(n, m[0], ref, "variable %q is used but there is no environments section to define it", name)
+			r.refError(n, m[0], ref, kindVar, "variable %q is used but there is no environments section to define it", name)
 			ok = false
 		default:
 			v, found := r.vars[name]
 			if !found {
-				r.refError(n, m[0], ref, "undefined variable %q", name)
+				r.refError(n, m[0], ref, kindVar, "undefined variable %q", name)
 				ok = false
 			}
 			b.WriteString(v)
@@ -55,7 +58,7 @@ func (r *reader) subst(n *yaml.Node) (string, bool) {
 // refError reports a problem with the reference at byte offset off of n's value. The column
 // is exact for single-line plain and quoted scalars (escapes aside); other styles point at
 // the value.
-func (r *reader) refError(n *yaml.Node, off int, ref, format string, args ...any) {
+func (r *reader) refError(n *yaml.Node, off int, ref, kind, format string, args ...any) {
 	p := r.at(n)
 	if !strings.ContainsAny(n.Value[:off], "\n") {
 		switch n.Style {
@@ -65,6 +68,6 @@ func (r *reader) refError(n *yaml.Node, off int, ref, format string, args ...any
 			p.Col += 1 + utf8.RuneCountInString(n.Value[:off])
 		}
 	}
-	r.diags.Errorf(p, kindVar, format, args...)
+	r.diags.Errorf(p, kind, format, args...)
 	r.diags[len(r.diags)-1].Len = utf8.RuneCountInString(ref)
 }

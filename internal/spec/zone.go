@@ -102,7 +102,7 @@ func (b *builder) zoneShape(z itp.Zone, fields map[string]field) {
 			if !specific || !present || contains(types, typ) {
 				continue
 			}
-			b.errorf(f.key, "zone", "key %q does not apply to a %s zone; it is for %s zones", k, typ, strings.Join(types, " and "))
+			b.errorf(f.key, "zone", "key %q does not apply to zones of type %s; it is for type %s", k, typ, strings.Join(types, " and "))
 		}
 	}
 	if f, ok := fields["proxies"]; ok && strings.EqualFold(z.Usage, itp.UsageBlocklist) && len(f.val.Content) > 0 {
