@@ -1,9 +1,9 @@
 package spec
 
 import (
-	"strconv"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/itpsync/itpsync/internal/diag"
