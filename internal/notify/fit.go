@@ -68,7 +68,7 @@ func cutToFit(head, text string, limit int, size func(string) int, note func(lin
 		if keep == 0 {
 			break
 		}
-		avail -= over
+		avail = used - over
 	}
 	// The head and footer alone do not fit (an absurd footer): drop the
 	// footer, and as the last resort cut the text mid-line.

@@ -45,9 +45,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if write {
 		s.writes++
 	}
-	if len(s.failures) > 0 {
-		f := s.failures[0]
-		s.failures = s.failures[1:]
+	if f, ok := s.takeFailure(r.Method, path); ok {
 		for k, vs := range f.header {
 			w.Header()[k] = vs
 		}
@@ -81,6 +79,16 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.unplanned(w, r)
+}
+
+func (s *Server) takeFailure(method, path string) (failure, bool) {
+	for i, f := range s.failures {
+		if (f.method == "" || f.method == method) && (f.path == "" || f.path == path) {
+			s.failures = slices.Delete(s.failures, i, i+1)
+			return f, true
+		}
+	}
+	return failure{}, false
 }
 
 func (s *Server) authorized(header string) bool {

@@ -106,6 +106,8 @@ type Server struct {
 }
 
 type failure struct {
+	method string
+	path   string
 	status int
 	header http.Header
 	body   string
@@ -160,12 +162,21 @@ func (s *Server) SetActor(u User) {
 	s.actor = u
 }
 
-// FailNext answers the next request (whatever it is) with status, header and
-// a JSON body, to exercise rate limits and server errors. Calls queue up.
-func (s *Server) FailNext(status int, header http.Header, body string) {
+// Fail answers the next request with method and path (as Calls shows it,
+// e.g. "/repos/o/r/issues/1/comments"; "" matches any) with status, header
+// and a JSON body, to exercise rate limits, permissions and server errors.
+// Each Fail is used once.
+func (s *Server) Fail(method, path string, status int, header http.Header, body string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.failures = append(s.failures, failure{status: status, header: header, body: body})
+	s.failures = append(s.failures, failure{method: method, path: path, status: status, header: header, body: body})
+}
+
+// AddLabel seeds a repository label.
+func (s *Server) AddLabel(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ensureLabel(name)
 }
 
 // AddPull seeds a pull request; it also takes the issue number, as on GitHub.
