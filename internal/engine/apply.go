@@ -1,0 +1,312 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/itpsync/itpsync/internal/itp"
+	"github.com/itpsync/itpsync/internal/plan"
+)
+
+// ApplyOptions tune Apply.
+type ApplyOptions struct {
+	// Logf receives progress lines (one per change, and the note when a changed plan is
+	// applied); may be nil.
+	Logf func(format string, args ...any)
+	// AllowPlanChange applies the fresh plan when it differs from the reviewed one, instead
+	// of refusing with a *StaleError.
+	AllowPlanChange bool
+}
+
+func (o ApplyOptions) logf(format string, args ...any) {
+	if o.Logf != nil {
+		o.Logf(format, args...)
+	}
+}
+
+// VerifyError says that the changes were applied (see the Result) but the org could not be
+// read again to check that it converged.
+type VerifyError struct{ Err error }
+
+func (e *VerifyError) Error() string {
+	return fmt.Sprintf("applied, but could not read the org again to check it converged: %v", e.Err)
+}
+
+func (e *VerifyError) Unwrap() error { return e.Err }
+
+// Apply makes the org match the definitions.
+//
+// It reads the org and computes a fresh plan. When reviewed is non-nil (a plan a person
+// approved), every change of reviewed must be in the fresh plan unchanged — same action,
+// same fields, and the object in the org still what reviewed saw as Before (content only:
+// IDs and lastUpdated do not count) — and the fresh plan must have no other change; if not,
+// Apply returns a *StaleError naming the objects and writes nothing (with
+// AllowPlanChange, it applies the fresh plan and says so through Logf).
+//
+// Changes run in plan order. A failed change records Okta's error; every change that
+// depends on it, directly or not, is skipped with the reason, and independent changes
+// carry on. On cancellation the remaining changes are skipped as "cancelled". Afterwards
+// the org is read again: any change still planned is reported as not converged.
+// Result.Calls counts the API calls the whole apply made.
+//
+// The error is non-nil only when apply could not start (stale plan, read failure), or as
+// a *VerifyError together with the Result when the final read failed.
+func Apply(ctx context.Context, org Org, d *Definitions, reviewed *plan.Plan, opts ApplyOptions) (*plan.Result, error) {
+	start := org.Stats().Calls
+	if reviewed != nil && reviewed.Mode != "" && reviewed.Mode != plan.ModePlan {
+		return nil, fmt.Errorf("apply: the reviewed plan is a %s report, not a plan", reviewed.Mode)
+	}
+	if reviewed != nil && d != nil && reviewed.Environment != d.Environment {
+		return nil, fmt.Errorf("apply: the plan was made for environment %q, not %q", reviewed.Environment, d.Environment)
+	}
+	fresh, _, err := compute(ctx, org, d, plan.ModePlan)
+	if err != nil {
+		return nil, fmt.Errorf("apply: %w", err)
+	}
+	if reviewed != nil {
+		if stale := StaleAddresses(reviewed, fresh); len(stale) > 0 {
+			serr := &StaleError{Addresses: stale}
+			if !opts.AllowPlanChange {
+				return nil, serr
+			}
+			opts.logf("%v; applying the fresh plan instead, as allowed", serr)
+		}
+	}
+	res := &plan.Result{Plan: fresh, Outcomes: make([]plan.Outcome, 0, len(fresh.Changes))}
+	run(ctx, org, fresh.Changes, res, opts)
+
+	after, _, err := compute(context.WithoutCancel(ctx), org, d, plan.ModePlan)
+	res.Calls = org.Stats().Calls - start
+	if err != nil {
+		return res, &VerifyError{Err: err}
+	}
+	res.NotConverged = after.Changes
+	res.Calls = org.Stats().Calls - start
+	return res, nil
+}
+
+// StaleAddresses lists, sorted, the objects whose change differs between the reviewed
+// plan and a fresh one: in one and not the other, or with another action, other fields,
+// or another Before (the object changed in the org). Unmanaged objects that are only
+// reported do not count: apply does not touch them.
+func StaleAddresses(reviewed, fresh *plan.Plan) []string {
+	strip := func(p *plan.Plan) *plan.Plan {
+		if p == nil {
+			return nil
+		}
+		return &plan.Plan{Changes: p.Changes}
+	}
+	return plan.Diff(strip(reviewed), strip(fresh))
+}
+
+// run executes the changes in order and appends one outcome per change to res.
+func run(ctx context.Context, org Org, changes []plan.Change, res *plan.Result, opts ApplyOptions) {
+	// blocked maps the address of a change that did not apply to the reason its
+	// dependants are skipped.
+	blocked := map[string]string{}
+	for _, c := range changes {
+		o := plan.Outcome{Address: c.Address, Action: c.Action}
+		if ctx.Err() != nil {
+			o.Status, o.Reason = plan.Skipped, "cancelled"
+			blocked[c.Address] = fmt.Sprintf("depends on %s, which was cancelled", c.Address)
+			res.Outcomes = append(res.Outcomes, o)
+			opts.logf("%s: skipped (cancelled)", c.Address)
+			continue
+		}
+		if why, ok := blockedBy(c, blocked); ok {
+			o.Status, o.Reason = plan.Skipped, why
+			blocked[c.Address] = fmt.Sprintf("depends on %s, which was skipped (%s)", c.Address, why)
+			res.Outcomes = append(res.Outcomes, o)
+			opts.logf("%s: skipped: %s", c.Address, why)
+			continue
+		}
+		if err := execute(ctx, org, c); err != nil {
+			o.Status, o.Error = plan.Failed, err.Error()
+			if ctx.Err() != nil {
+				o.Error = fmt.Sprintf("cancelled while in flight, the org may or may not have the change: %v", err)
+			}
+			blocked[c.Address] = fmt.Sprintf("depends on %s, which failed", c.Address)
+			opts.logf("%s: %s failed: %s", c.Address, c.Action, o.Error)
+		} else {
+			o.Status = plan.Applied
+			opts.logf("%s: %s applied", c.Address, c.Action)
+		}
+		res.Outcomes = append(res.Outcomes, o)
+	}
+}
+
+// blockedBy returns the reason to skip c when one of its dependencies did not apply.
+func blockedBy(c plan.Change, blocked map[string]string) (string, bool) {
+	for _, dep := range c.DependsOn {
+		if why, ok := blocked[dep]; ok {
+			return why, true
+		}
+	}
+	return "", false
+}
+
+// execute makes the API calls of one change.
+func execute(ctx context.Context, org Org, c plan.Change) error {
+	var err error
+	switch c.Kind {
+	case itp.KindZone:
+		err = executeZone(ctx, org, c)
+	case itp.KindEntityRiskRule:
+		err = executeEntityRiskRule(ctx, org, c)
+	case itp.KindPostAuthRule:
+		var r *itp.PostAuthRule
+		if r, err = object[itp.PostAuthRule](c, c.After); err == nil && c.Action == plan.Update {
+			_, err = org.UpdatePostAuthRule(ctx, changeID(c, r.Meta), *r)
+		} else if err == nil {
+			err = fmt.Errorf("%s: the post-auth session rule can only be updated", c.Action)
+		}
+	case itp.KindSessionViolation:
+		var r *itp.SessionViolationRule
+		if r, err = object[itp.SessionViolationRule](c, c.After); err == nil && c.Action == plan.Update {
+			_, err = org.UpdateSessionViolationRule(ctx, changeID(c, r.Meta), *r)
+		} else if err == nil {
+			err = fmt.Errorf("%s: the session violation rule can only be updated", c.Action)
+		}
+	case itp.KindProvider:
+		err = executeProvider(ctx, org, c)
+	case itp.KindUserRisk:
+		err = executeUserRisk(ctx, org, c)
+	default:
+		err = fmt.Errorf("unknown kind %q", c.Kind)
+	}
+	return err
+}
+
+func executeZone(ctx context.Context, org Org, c plan.Change) error {
+	switch c.Action {
+	case plan.Create:
+		z, err := object[itp.Zone](c, c.After)
+		if err != nil {
+			return err
+		}
+		_, err = org.CreateZone(ctx, *z)
+		return err
+	case plan.Update:
+		z, err := object[itp.Zone](c, c.After)
+		if err != nil {
+			return err
+		}
+		_, err = org.UpdateZone(ctx, changeID(c, z.Meta), *z)
+		return err
+	case plan.Delete:
+		z, err := object[itp.Zone](c, c.Before)
+		if err != nil {
+			return err
+		}
+		return org.DeleteZone(ctx, *z)
+	}
+	return fmt.Errorf("unknown action %q", c.Action)
+}
+
+func executeEntityRiskRule(ctx context.Context, org Org, c plan.Change) error {
+	switch c.Action {
+	case plan.Create:
+		r, err := object[itp.EntityRiskRule](c, c.After)
+		if err != nil {
+			return err
+		}
+		_, err = org.CreateEntityRiskRule(ctx, *r)
+		return err
+	case plan.Update:
+		r, err := object[itp.EntityRiskRule](c, c.After)
+		if err != nil {
+			return err
+		}
+		_, err = org.UpdateEntityRiskRule(ctx, changeID(c, r.Meta), *r)
+		return err
+	case plan.Delete:
+		r, err := object[itp.EntityRiskRule](c, c.Before)
+		if err != nil {
+			return err
+		}
+		return org.DeleteEntityRiskRule(ctx, *r)
+	}
+	return fmt.Errorf("unknown action %q", c.Action)
+}
+
+func executeProvider(ctx context.Context, org Org, c plan.Change) error {
+	switch c.Action {
+	case plan.Create:
+		p, err := object[itp.Provider](c, c.After)
+		if err != nil {
+			return err
+		}
+		_, err = org.CreateProvider(ctx, *p)
+		return err
+	case plan.Update:
+		p, err := object[itp.Provider](c, c.After)
+		if err != nil {
+			return err
+		}
+		_, err = org.UpdateProvider(ctx, changeID(c, p.Meta), *p)
+		return err
+	case plan.Delete:
+		p, err := object[itp.Provider](c, c.Before)
+		if err != nil {
+			return err
+		}
+		return org.DeleteProvider(ctx, *p)
+	}
+	return fmt.Errorf("unknown action %q", c.Action)
+}
+
+// executeUserRisk raises a user's risk to the declared level. The plan only holds raises;
+// a change that would lower the risk is refused here too, because lowering is an
+// incident-response decision made with the audited user-risk command.
+func executeUserRisk(ctx context.Context, org Org, c plan.Change) error {
+	u, err := object[itp.UserRisk](c, c.After)
+	if err != nil {
+		return err
+	}
+	if c.Action != plan.Update {
+		return fmt.Errorf("%s: user risk can only be set", c.Action)
+	}
+	if b, ok := c.Before.(*itp.UserRisk); ok && b != nil && itp.RiskRank(u.RiskLevel) < itp.RiskRank(b.RiskLevel) {
+		return fmt.Errorf("refusing to lower the risk of user %q from %s to %s: use the user-risk command", u.User, b.RiskLevel, u.RiskLevel)
+	}
+	_, err = org.SetUserRisk(ctx, u.User, u.RiskLevel)
+	return err
+}
+
+// object returns v as *T, or an error naming the change when the plan holds something
+// else (a hand-edited plan file).
+func object[T any](c plan.Change, v any) (*T, error) {
+	switch o := v.(type) {
+	case *T:
+		if o != nil {
+			return o, nil
+		}
+	case T:
+		return &o, nil
+	}
+	var zero T
+	return nil, fmt.Errorf("%s: the plan holds %T where a %T is expected", c.Address, v, zero)
+}
+
+// changeID is the Okta ID to update: the object's own, else the change's.
+func changeID(c plan.Change, m itp.Meta) string {
+	if m.ID != "" {
+		return m.ID
+	}
+	if c.ID != "" {
+		return c.ID
+	}
+	switch b := c.Before.(type) {
+	case *itp.Zone:
+		return b.Meta.ID
+	case *itp.EntityRiskRule:
+		return b.Meta.ID
+	case *itp.PostAuthRule:
+		return b.Meta.ID
+	case *itp.SessionViolationRule:
+		return b.Meta.ID
+	case *itp.Provider:
+		return b.Meta.ID
+	}
+	return ""
+}
