@@ -156,14 +156,14 @@ func execute(ctx context.Context, org Org, c plan.Change) error {
 	case itp.KindPostAuthRule:
 		var r *itp.PostAuthRule
 		if r, err = object[itp.PostAuthRule](c, c.After); err == nil && c.Action == plan.Update {
-			_, err = org.UpdatePostAuthRule(ctx, changeID(c, r.Meta), *r)
+			_, err = org.UpdatePostAuthRule(ctx, *r)
 		} else if err == nil {
 			err = fmt.Errorf("%s: the post-auth session rule can only be updated", c.Action)
 		}
 	case itp.KindSessionViolation:
 		var r *itp.SessionViolationRule
 		if r, err = object[itp.SessionViolationRule](c, c.After); err == nil && c.Action == plan.Update {
-			_, err = org.UpdateSessionViolationRule(ctx, changeID(c, r.Meta), *r)
+			_, err = org.UpdateSessionViolationRule(ctx, *r)
 		} else if err == nil {
 			err = fmt.Errorf("%s: the session violation rule can only be updated", c.Action)
 		}
@@ -269,7 +269,7 @@ func executeUserRisk(ctx context.Context, org Org, c plan.Change) error {
 	if b, ok := c.Before.(*itp.UserRisk); ok && b != nil && itp.RiskRank(u.RiskLevel) < itp.RiskRank(b.RiskLevel) {
 		return fmt.Errorf("refusing to lower the risk of user %q from %s to %s: use the user-risk command", u.User, b.RiskLevel, u.RiskLevel)
 	}
-	_, err = org.SetUserRisk(ctx, u.User, u.RiskLevel)
+	_, _, err = org.SetUserRisk(ctx, u.User, u.RiskLevel)
 	return err
 }
 
@@ -300,10 +300,6 @@ func changeID(c plan.Change, m itp.Meta) string {
 	case *itp.Zone:
 		return b.Meta.ID
 	case *itp.EntityRiskRule:
-		return b.Meta.ID
-	case *itp.PostAuthRule:
-		return b.Meta.ID
-	case *itp.SessionViolationRule:
 		return b.Meta.ID
 	case *itp.Provider:
 		return b.Meta.ID

@@ -32,18 +32,22 @@ type Org interface {
 	UpdateEntityRiskRule(ctx context.Context, id string, r itp.EntityRiskRule) (itp.EntityRiskRule, error)
 	DeleteEntityRiskRule(ctx context.Context, r itp.EntityRiskRule) error
 
-	UpdatePostAuthRule(ctx context.Context, id string, r itp.PostAuthRule) (itp.PostAuthRule, error)
-	UpdateSessionViolationRule(ctx context.Context, id string, r itp.SessionViolationRule) (itp.SessionViolationRule, error)
+	// The two pre-provisioned rules are found by their policy: no ID is needed.
+	UpdatePostAuthRule(ctx context.Context, r itp.PostAuthRule) (itp.PostAuthRule, error)
+	UpdateSessionViolationRule(ctx context.Context, r itp.SessionViolationRule) (itp.SessionViolationRule, error)
 
 	CreateProvider(ctx context.Context, p itp.Provider) (itp.Provider, error)
 	UpdateProvider(ctx context.Context, id string, p itp.Provider) (itp.Provider, error)
 	DeleteProvider(ctx context.Context, p itp.Provider) error
 
 	GetUserRisk(ctx context.Context, user string) (itp.UserRisk, error)
-	SetUserRisk(ctx context.Context, user, level string) (itp.UserRisk, error)
+	// SetUserRisk returns the user's risk before and after the PUT.
+	SetUserRisk(ctx context.Context, user, level string) (before, after itp.UserRisk, err error)
 
 	Stats() tenant.Stats
 }
+
+var _ Org = (*tenant.Client)(nil)
 
 // Definitions are the loaded definitions resolved for one environment.
 type Definitions struct {

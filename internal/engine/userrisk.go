@@ -52,7 +52,7 @@ func SetUserRisk(ctx context.Context, org Org, user, level, reason string, dryRu
 		rc.After = level
 		return rc, nil
 	}
-	got, err := org.SetUserRisk(ctx, user, level)
+	_, got, err := org.SetUserRisk(ctx, user, level)
 	if err != nil {
 		return rc, fmt.Errorf("set user risk of %q to %s: %w", user, level, err)
 	}
