@@ -31,20 +31,28 @@ func fitBody(head, text string) string {
 		return fmt.Sprintf("\n> [!NOTE]\n> itpsync cut %d lines (%d characters) here to keep this text under "+
 			"GitHub's 65,536-character limit; the workflow run has the full report.\n", lines, chars)
 	}
-	return cutToFit(head, text, MaxBodyChars-1, githubChars, note)
+	if out, ok := cutToFit(head, text, MaxBodyChars-1, githubChars, note); ok {
+		return out
+	}
+	// Only an absurd head (megabytes of meta) gets here: cut mid-line
+	// rather than be refused by GitHub.
+	return hardCut(head+text, MaxBodyChars-1, githubChars)
 }
 
 // cutToFit returns head+text if it measures at most limit. Otherwise it keeps
 // head, as many whole leading lines of text as fit, closes a code fence or
 // <details> blocks left open by the cut (so the rest of the page renders), adds
 // the note saying what was cut, and keeps the footer (the lines from the last
-// FooterMarker line on).
-func cutToFit(head, text string, limit int, size func(string) int, note func(lines, units int) string) string {
+// FooterMarker line on). It reports false when not even head and the note fit.
+func cutToFit(head, text string, limit int, size func(string) int, note func(lines, units int) string) (string, bool) {
 	if size(head)+size(text) <= limit {
-		return head + text
+		return head + text, true
 	}
 	main, footer := splitFooter(text)
 	ls := strings.SplitAfter(main, "\n")
+	if ls[len(ls)-1] == "" {
+		ls = ls[:len(ls)-1] // text ending in a newline has no empty last line
+	}
 	total := size(main)
 	avail := limit - size(head) - size(footer) - size(note(len(ls), total))
 	for range 8 { // closers are short; a second pass settles almost always
@@ -63,7 +71,7 @@ func cutToFit(head, text string, limit int, size func(string) int, note func(lin
 		out := head + kept + closers(kept) + note(len(ls)-keep, total-used) + footer
 		over := size(out) - limit
 		if over <= 0 {
-			return out
+			return out, true
 		}
 		if keep == 0 {
 			break
@@ -71,11 +79,11 @@ func cutToFit(head, text string, limit int, size func(string) int, note func(lin
 		avail = used - over
 	}
 	// The head and footer alone do not fit (an absurd footer): drop the
-	// footer, and as the last resort cut the text mid-line.
+	// footer.
 	if footer != "" {
 		return cutToFit(head, main, limit, size, note)
 	}
-	return hardCut(head+text, limit, size)
+	return "", false
 }
 
 // splitFooter splits text at its last FooterMarker line.

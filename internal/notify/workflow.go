@@ -130,8 +130,8 @@ func (r *Runner) AddSummary(markdown string) error {
 			"GitHub's 1 MiB limit; the step log has the full text.\n", lines, n)
 	}
 	room := MaxSummaryBytes - int(used)
-	text := cutToFit("", markdown, room, byteLen, note)
-	if len(text) > room || (text == "" && markdown != "") {
+	text, ok := cutToFit("", markdown, room, byteLen, note)
+	if !ok {
 		return fmt.Errorf("add to the job summary: it is full (%d of %d bytes used)", used, MaxSummaryBytes)
 	}
 	if err := appendFile(r.SummaryPath, text); err != nil {
