@@ -1,0 +1,47 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/itpsync/itpsync/internal/engine"
+	"github.com/itpsync/itpsync/internal/plan"
+	"github.com/itpsync/itpsync/internal/render"
+)
+
+// runDrift reports how the org differs from the definitions: exit 0 when it matches, 2
+// when anything differs (unmanaged objects included when reported), 1 on error.
+func runDrift(ctx context.Context, env *Env, args []string) int {
+	fs := newFlags(env, "drift", "[DIR]")
+	of := addOrgFlags(fs)
+	pos, done, code := parseInterspersed(fs, args)
+	if done {
+		return code
+	}
+	dir, ok := oneDir(env, "drift", pos)
+	if !ok {
+		return ExitUsage
+	}
+	format, err := of.outputFormat()
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "itpsync drift: %v\n", err)
+		return ExitUsage
+	}
+	r, code, ok := prepare(env, "drift", dir, of)
+	if !ok {
+		return code
+	}
+	p, err := engine.Plan(ctx, r.org, r.defs, plan.ModeDrift)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "itpsync drift: %v\n", err)
+		return ExitError
+	}
+	if err := render.Drift(env.Stdout, format, p, render.Options{Color: useColor(env) && format == render.Text}); err != nil {
+		fmt.Fprintf(env.Stderr, "itpsync drift: %v\n", err)
+		return ExitError
+	}
+	if p.HasChanges() {
+		return ExitChanges
+	}
+	return ExitOK
+}
