@@ -73,7 +73,7 @@ func Compute(desired, actual *itp.Config, opts Options) (*Plan, error) {
 	if p.Unmanaged == nil {
 		p.Unmanaged = []Unmanaged{}
 	}
-	addRisks(p.Changes, b.rules)
+	addRisks(p.Changes, b.rules, opts.Mode == ModeDrift)
 	order(p)
 	p.Counts = count(p)
 	if err := p.seal(a); err != nil {

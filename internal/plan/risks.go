@@ -9,35 +9,62 @@ import (
 	"github.com/itpsync/itpsync/internal/itp"
 )
 
-// addRisks attaches to each change the callouts a reviewer must not miss.
-func addRisks(changes []Change, rules []rulePriority) {
+// driftRiskPrefix starts every risk of a drift report: there the risks are computed from
+// the definitions to the org, so they say how the org is less protected than declared.
+const driftRiskPrefix = "Compared with the definitions: "
+
+// addRisks attaches to each change the callouts a reviewer must not miss. In a plan they
+// describe what apply would do (org → definitions); in a drift report, how the org departs
+// from the definitions (definitions → org), which is what makes drift dangerous.
+func addRisks(changes []Change, rules []rulePriority, drift bool) {
 	for i := range changes {
 		c := &changes[i]
-		switch before := c.Before.(type) {
+		before, after := c.Before, c.After
+		if drift {
+			before, after = after, before
+		}
+		var risks []Risk
+		switch b := before.(type) {
 		case *itp.Zone:
-			after, _ := c.After.(*itp.Zone)
-			c.Risks = append(c.Risks, zoneRisks(before, after)...)
+			a, _ := after.(*itp.Zone)
+			risks = zoneRisks(b, a)
 		case *itp.EntityRiskRule:
-			after, _ := c.After.(*itp.EntityRiskRule)
-			c.Risks = append(c.Risks, entityRiskRuleRisks(before, after)...)
+			a, _ := after.(*itp.EntityRiskRule)
+			risks = entityRiskRuleRisks(b, a)
 		case *itp.PostAuthRule:
-			c.Risks = append(c.Risks, postAuthRisks(before, c.After.(*itp.PostAuthRule))...)
+			if a, ok := after.(*itp.PostAuthRule); ok {
+				risks = postAuthRisks(b, a)
+			}
 		case *itp.SessionViolationRule:
-			c.Risks = append(c.Risks, sessionViolationRisks(before, c.After.(*itp.SessionViolationRule))...)
+			if a, ok := after.(*itp.SessionViolationRule); ok {
+				risks = sessionViolationRisks(b, a)
+			}
 		case *itp.Provider:
-			after, _ := c.After.(*itp.Provider)
-			c.Risks = append(c.Risks, providerRisks(before, after)...)
+			a, _ := after.(*itp.Provider)
+			risks = providerRisks(b, a)
 		case nil:
-			if z, ok := c.After.(*itp.Zone); ok && z.Usage == itp.UsagePolicy {
-				c.Risks = append(c.Risks, trustedWidening(z.Name, nil, nil, z)...)
+			if z, ok := after.(*itp.Zone); ok && z.Usage == itp.UsagePolicy {
+				risks = trustedWidening(z.Name, nil, nil, z)
 			}
 		}
+		if drift {
+			for j := range risks {
+				risks[j].Message = driftRiskPrefix + risks[j].Message
+			}
+		}
+		c.Risks = append(c.Risks, risks...)
 	}
-	priorityReorder(changes, rules)
+	prefix := ""
+	if drift {
+		prefix = driftRiskPrefix
+		for i := range rules {
+			rules[i].before, rules[i].after = rules[i].after, rules[i].before
+		}
+	}
+	priorityReorder(changes, rules, prefix)
 	for i := range changes {
-		sort.SliceStable(changes[i].Risks, func(a, b int) bool {
-			return changes[i].Risks[a].Level == RiskHigh && changes[i].Risks[b].Level != RiskHigh
-		})
+		rs := changes[i].Risks
+		sort.SliceStable(rs, func(a, b int) bool { return rs[a].Level == RiskHigh && rs[b].Level != RiskHigh })
 	}
 }
 
@@ -180,7 +207,7 @@ type rulePriority struct {
 // priorityReorder flags entity risk rules whose priority change alters which of two
 // existing rules is evaluated first (medium: Okta renumbers priorities by itself, so a
 // change of number alone is not a risk).
-func priorityReorder(changes []Change, rules []rulePriority) {
+func priorityReorder(changes []Change, rules []rulePriority, prefix string) {
 	at := map[string]int{}
 	for i, c := range changes {
 		at[c.Address] = i
@@ -198,7 +225,7 @@ func priorityReorder(changes []Change, rules []rulePriority) {
 		}
 		if len(passed) > 0 {
 			sort.Strings(passed)
-			changes[i].Risks = append(changes[i].Risks, medium("Entity risk rule %q moves from priority %d to %d, changing its order relative to %s: a different rule may now match a risky user first.", r.name, r.before, r.after, strings.Join(passed, ", ")))
+			changes[i].Risks = append(changes[i].Risks, medium(prefix+"Entity risk rule %q moves from priority %d to %d, changing its order relative to %s: a different rule may now match a risky user first.", r.name, r.before, r.after, strings.Join(passed, ", ")))
 		}
 	}
 }

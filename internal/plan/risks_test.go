@@ -139,3 +139,22 @@ func TestWidened(t *testing.T) {
 		}
 	}
 }
+
+// In a drift report, risks say how the org is less protected than the definitions.
+func TestDriftRisks(t *testing.T) {
+	d, a := seedDesired(), seedActual()
+	a.EntityRiskRules[0].TerminateAllSessions = false // console edit weakened the rule
+	a.Zones = a.Zones[1:]                             // the blocklist zone was deleted in the console
+	p := mustCompute(t, d, a, Options{Mode: ModeDrift})
+	var got []Risk
+	for _, c := range p.Changes {
+		got = append(got, c.Risks...)
+	}
+	want := []Risk{
+		{RiskHigh, `Compared with the definitions: Blocklist zone "TOR Blocklist" is deleted: its addresses are no longer blocked.`},
+		{RiskHigh, `Compared with the definitions: Entity risk rule "High Risk - Terminate All Sessions" stops terminating all sessions of risky users.`},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("drift risks (-want +got):\n%s\nchanges %v", diff, addresses(p))
+	}
+}

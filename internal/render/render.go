@@ -59,17 +59,73 @@ type Options struct {
 
 // Plan writes p in format f.
 func Plan(w io.Writer, f Format, p *plan.Plan, o Options) error {
-	return fmt.Errorf("render plan: not implemented yet")
+	if p == nil {
+		return fmt.Errorf("render plan: no plan")
+	}
+	var err error
+	switch f {
+	case Text:
+		err = textPlan(w, p, o)
+	case Markdown:
+		err = markdownPlan(w, p, o)
+	case JSON:
+		err = jsonPlan(w, p)
+	default:
+		err = errFormat(f)
+	}
+	if err != nil {
+		return fmt.Errorf("render plan: %w", err)
+	}
+	return nil
 }
 
 // Result writes the report of an apply: each change applied, failed (with Okta's error) or
 // skipped (with why), what did not converge, and the API calls made.
 func Result(w io.Writer, f Format, r *plan.Result, o Options) error {
-	return fmt.Errorf("render result: not implemented yet")
+	if r == nil {
+		return fmt.Errorf("render result: no result")
+	}
+	var err error
+	switch f {
+	case Text:
+		err = textResult(w, r, o)
+	case Markdown:
+		err = markdownResult(w, r, o)
+	case JSON:
+		err = jsonResult(w, r)
+	default:
+		err = errFormat(f)
+	}
+	if err != nil {
+		return fmt.Errorf("render result: %w", err)
+	}
+	return nil
 }
 
 // Drift writes p (computed in drift mode) as a drift report: for each object, each field's
 // value in the org and in the definitions; unmanaged objects with their YAML.
 func Drift(w io.Writer, f Format, p *plan.Plan, o Options) error {
-	return fmt.Errorf("render drift: not implemented yet")
+	if p == nil {
+		return fmt.Errorf("render drift report: no plan")
+	}
+	var err error
+	switch f {
+	case Text:
+		err = textDrift(w, p, o)
+	case Markdown:
+		err = markdownDrift(w, p, o)
+	case JSON:
+		err = jsonDrift(w, p)
+	default:
+		err = errFormat(f)
+	}
+	if err != nil {
+		return fmt.Errorf("render drift report: %w", err)
+	}
+	return nil
+}
+
+func errFormat(f Format) error {
+	_, err := ParseFormat(string(f))
+	return err
 }
