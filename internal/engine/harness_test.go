@@ -24,6 +24,7 @@ type testOrg struct {
 	emu *oktaemu.Server
 	c   *tenant.Client
 	log *syncLog
+	url string
 }
 
 type syncLog struct {
@@ -60,7 +61,7 @@ func newTestOrg(t testing.TB, opts oktaemu.Options) *testOrg {
 	if err != nil {
 		t.Fatalf("tenant.New: %v", err)
 	}
-	return &testOrg{emu: emu, c: c, log: log}
+	return &testOrg{emu: emu, c: c, log: log, url: srv.URL}
 }
 
 func ctxT(t testing.TB) context.Context {
