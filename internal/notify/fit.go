@@ -49,39 +49,40 @@ func cutToFit(head, text string, limit int, size func(string) int, note func(lin
 		return head + text, true
 	}
 	main, footer := splitFooter(text)
+	return cutLines(head, main, footer, limit, size, note)
+}
+
+// cutLines keeps the longest prefix of main's lines for which head, the
+// prefix, its closers, the note and footer fit in limit.
+func cutLines(head, main, footer string, limit int, size func(string) int, note func(lines, units int) string) (string, bool) {
 	ls := strings.SplitAfter(main, "\n")
 	if ls[len(ls)-1] == "" {
 		ls = ls[:len(ls)-1] // text ending in a newline has no empty last line
 	}
-	total := size(main)
-	avail := limit - size(head) - size(footer) - size(note(len(ls), total))
-	for range 8 { // closers are short; a second pass settles almost always
-		keep, used := 0, 0
-		for _, l := range ls {
-			if used+size(l) > avail {
-				break
-			}
-			keep++
-			used += size(l)
-		}
-		kept := strings.Join(ls[:keep], "")
-		if kept != "" && !strings.HasSuffix(kept, "\n") {
-			kept += "\n"
-		}
-		out := head + kept + closers(kept) + note(len(ls)-keep, total-used) + footer
-		over := size(out) - limit
-		if over <= 0 {
-			return out, true
-		}
-		if keep == 0 {
-			break
-		}
-		avail = used - over
+	// used[k] and states[k] describe the first k lines, so each candidate
+	// cut is measured in constant time.
+	used := make([]int, len(ls)+1)
+	states := make([]blockState, len(ls)+1)
+	for i, l := range ls {
+		used[i+1] = used[i] + size(l)
+		states[i+1] = states[i].next(l)
 	}
-	// The head and footer alone do not fit (an absurd footer): drop the
-	// footer.
+	fixed := size(head) + size(footer)
+	// keep < len(ls): head+text did not fit, so some line must go. Only
+	// whole lines are kept; the last kept one therefore ends in "\n".
+	for keep := len(ls) - 1; keep >= 0; keep-- {
+		if fixed+used[keep] > limit {
+			continue
+		}
+		tail := states[keep].closers() + note(len(ls)-keep, used[len(ls)]-used[keep])
+		if fixed+used[keep]+size(tail) <= limit {
+			return head + strings.Join(ls[:keep], "") + tail + footer, true
+		}
+	}
+	// The head and footer alone do not fit (an absurd footer): cut the
+	// footer like the rest.
 	if footer != "" {
-		return cutToFit(head, main, limit, size, note)
+		return cutLines(head, main+footer, "", limit, size, note)
 	}
 	return "", false
 }
@@ -101,30 +102,37 @@ func splitFooter(text string) (main, footer string) {
 	return text, ""
 }
 
-// closers returns the text that closes a code fence and <details> blocks
-// left open at the end of kept.
-func closers(kept string) string {
-	fence, details := "", 0
-	for _, l := range strings.Split(kept, "\n") {
-		t := strings.TrimLeft(l, " ")
-		if fence != "" {
-			if strings.HasPrefix(t, fence) && strings.Trim(t, "`~ ") == "" {
-				fence = ""
-			}
-			continue
+// blockState is the markdown block state after some lines: an open code
+// fence, and how many <details> are open outside fences. A cut closes them
+// so the rest of the page (the note, the footer) renders.
+type blockState struct {
+	fence   string
+	details int
+}
+
+func (st blockState) next(line string) blockState {
+	t := strings.TrimLeft(strings.TrimRight(line, "\r\n"), " ")
+	if st.fence != "" {
+		if strings.HasPrefix(t, st.fence) && strings.Trim(t, "`~ ") == "" {
+			st.fence = ""
 		}
-		if f := fenceOpener(t); f != "" {
-			fence = f
-			continue
-		}
-		lt := strings.ToLower(t)
-		details += strings.Count(lt, "<details") - strings.Count(lt, "</details>")
+		return st
 	}
+	if f := fenceOpener(t); f != "" {
+		st.fence = f
+		return st
+	}
+	lt := strings.ToLower(t)
+	st.details += strings.Count(lt, "<details") - strings.Count(lt, "</details>")
+	return st
+}
+
+func (st blockState) closers() string {
 	var b strings.Builder
-	if fence != "" {
-		b.WriteString(fence + "\n")
+	if st.fence != "" {
+		b.WriteString(st.fence + "\n")
 	}
-	for range max(details, 0) {
+	for range max(st.details, 0) {
 		b.WriteString("</details>\n")
 	}
 	return b.String()
