@@ -34,8 +34,8 @@ type mdDoc struct {
 	o        Options
 }
 
-// cutReserve is room kept for the notes that say what was cut.
-const cutReserve = 800
+// cutReserve is room kept for the notes that say what was cut: up to three sentences.
+func (d *mdDoc) cutReserve() int { return 3 * (160 + len(d.where())) }
 
 func (d *mdDoc) maxBytes() int {
 	if d.o.MaxBytes > 0 {
@@ -82,7 +82,7 @@ func (d *mdDoc) String() string {
 		return d.assemble(all, state, "")
 	}
 
-	budget := d.maxBytes() - base - cutReserve
+	budget := d.maxBytes() - base - d.cutReserve()
 	compact := 0
 	for i, e := range all {
 		state[i] = stateCompact
@@ -146,13 +146,13 @@ func (d *mdDoc) cutNote(all []*mdEntry, state []int) string {
 	}
 	var notes []string
 	if unlisted > 0 {
-		notes = append(notes, fmt.Sprintf("… %d objects not listed to stay under GitHub's comment limit (every object is counted in the table above); %s.", unlisted, d.where()))
+		notes = append(notes, fmt.Sprintf("… %s not listed to stay under GitHub's comment limit (every object is counted in the table above); %s.", objects(unlisted), d.where()))
 	}
 	if detailCut > 0 {
-		notes = append(notes, fmt.Sprintf("… %d objects' details cut to stay under GitHub's comment limit; %s.", detailCut, d.where()))
+		notes = append(notes, fmt.Sprintf("… %s details cut to stay under GitHub's comment limit; %s.", possessive(objects(detailCut)), d.where()))
 	}
 	if yamlCut > 0 {
-		notes = append(notes, fmt.Sprintf("… ready-to-paste YAML of %d unmanaged objects cut to stay under GitHub's comment limit; %s.", yamlCut, d.where()))
+		notes = append(notes, fmt.Sprintf("… ready-to-paste YAML of %d unmanaged %s cut to stay under GitHub's comment limit; %s.", yamlCut, strings.TrimPrefix(objects(yamlCut), fmt.Sprint(yamlCut, " ")), d.where()))
 	}
 	return strings.Join(notes, "\n\n")
 }
@@ -188,4 +188,20 @@ func (d *mdDoc) assemble(all []*mdEntry, state []int, note string) string {
 	}
 	b.WriteString(d.footer)
 	return b.String()
+}
+
+// objects is "1 object's" style counting: "1 object", "37 objects".
+func objects(n int) string {
+	if n == 1 {
+		return "1 object"
+	}
+	return fmt.Sprintf("%d objects", n)
+}
+
+// possessive: "1 object's", "37 objects'".
+func possessive(s string) string {
+	if strings.HasSuffix(s, "s") {
+		return s + "'"
+	}
+	return s + "'s"
 }

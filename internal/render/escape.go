@@ -27,7 +27,7 @@ func htmlText(s string) string {
 	s = html.EscapeString(s)
 	// Backticks and pipes are inert in an HTML block, but entities keep them so wherever
 	// GitHub puts the text.
-	s = strings.NewReplacer("@", "@"+zwj, "`", "&#96;", "|", "&#124;", "\n", " ", "\r", " ").Replace(s)
+	s = strings.NewReplacer("@", "@"+zwj, "`", "&#96;", "|", "&#124;", "[", "&#91;", "]", "&#93;", "\n", " ", "\r", " ").Replace(s)
 	return s
 }
 
