@@ -294,4 +294,3 @@ func BenchmarkMarkdownHugePlan(b *testing.B) {
 		}
 	}
 }
-
