@@ -168,6 +168,13 @@ func textDrift(w io.Writer, p *plan.Plan, o Options) error {
 			t.printf("      in the org, not in the definitions (apply deletes it)\n")
 		default:
 			for _, f := range c.Fields {
+				if isLong(f.Before) || isLong(f.After) {
+					t.printf("      %s (- in the org, + in the definitions)\n", clean(f.Path))
+					for _, l := range fieldLines(f)[1:] {
+						t.printf("      %s\n", t.paint(t.opColor(l.op), string(l.op)+" "+clean(l.text)))
+					}
+					continue
+				}
 				t.printf("      %s\n", clean(f.Path))
 				t.printf("        in the org:         %s\n", clean(formatValue(f.Before)))
 				t.printf("        in the definitions: %s\n", clean(formatValue(f.After)))
