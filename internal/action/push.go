@@ -1,0 +1,206 @@
+package action
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/itpsync/itpsync/internal/engine"
+	"github.com/itpsync/itpsync/internal/notify"
+	"github.com/itpsync/itpsync/internal/plan"
+	"github.com/itpsync/itpsync/internal/render"
+)
+
+// review is what the push knows of the reviewed plan.
+type review struct {
+	pr      *notify.PullRequest // nil: no pull request behind the commit
+	comment *notify.Comment     // nil: the pull request has no plan comment
+}
+
+func (rv review) fingerprint() string {
+	if rv.comment == nil {
+		return ""
+	}
+	return rv.comment.Meta[metaFingerprint]
+}
+
+// apply is the push to the default branch: apply exactly the plan reviewed on the merged
+// pull request, or refuse and say which objects differ.
+func (x *run) apply(ctx context.Context) int {
+	l, err := x.load()
+	if err != nil {
+		return x.fail(err)
+	}
+	if l.invalid != nil {
+		x.out.set("result", ResultInvalid)
+		x.summary(x.invalidMarkdown(l))
+		x.errorf("the definitions are invalid: nothing was applied")
+		return ExitFailed
+	}
+	sha := x.gh.SHA
+	if x.ev.Push != nil && x.ev.Push.GetAfter() != "" {
+		sha = x.ev.Push.GetAfter()
+	}
+	rv, err := x.findReview(ctx, sha)
+	if err != nil {
+		return x.fail(err)
+	}
+	org, err := x.connect(l.defs.CheckOrg)
+	if err != nil {
+		return x.fail(err)
+	}
+	fresh, err := engine.Plan(ctx, org, l.defs, plan.ModePlan)
+	org.maskToken()
+	if err != nil {
+		return x.fail(fmt.Errorf("plan: %w", err))
+	}
+	if tooLarge, err := x.out.setPlan(fresh); err != nil {
+		return x.fail(err)
+	} else if tooLarge {
+		x.warnf("the plan is too large for the plan_json output; it is left empty")
+	}
+	x.logText("Plan", func(b *strings.Builder) error { return render.Plan(b, render.Text, fresh, render.Options{}) })
+	if len(fresh.Changes) == 0 {
+		x.out.set("result", ResultNoChanges)
+		status := fmt.Sprintf("### ✅ itpsync apply%s\n\nMerged as `%s`: the org already matches the definitions, nothing to apply.\n\n",
+			x.envHeading(), shortSHA(sha))
+		return x.reportApply(ctx, rv, sha, ResultNoChanges, status, fresh, ExitOK)
+	}
+	if why := x.unreviewed(rv, sha, fresh); why != "" {
+		if !x.in.AllowPlanChange {
+			return x.refuse(ctx, rv, sha, fresh, why, x.reviewDiff(rv, fresh))
+		}
+		x.warnf("%s; applying the fresh plan because allow_plan_change is true", why)
+	}
+	res, err := engine.Apply(ctx, org, l.defs, fresh, engine.ApplyOptions{
+		Logf:            func(format string, args ...any) { x.logf(format, args...) },
+		AllowPlanChange: x.in.AllowPlanChange,
+	})
+	org.maskToken()
+	var stale *engine.StaleError
+	var verify *engine.VerifyError
+	switch {
+	case errors.As(err, &stale):
+		diffs := make([]entryDiff, len(stale.Addresses))
+		for i, a := range stale.Addresses {
+			diffs[i] = entryDiff{Address: a, Reviewed: "planned", Now: "changed"}
+		}
+		return x.refuse(ctx, rv, sha, fresh, "the org changed while the apply started", diffs)
+	case errors.As(err, &verify) && res != nil:
+		x.errorf("%v", err)
+	case err != nil:
+		x.out.set("result", ResultApplyFailed)
+		status := fmt.Sprintf("### ❌ itpsync apply%s\n\nThe apply of `%s` could not start: %s\n\n", x.envHeading(), shortSHA(sha), mdText(err.Error()))
+		x.reportApply(ctx, rv, sha, ResultApplyFailed, status, fresh, ExitFailed)
+		return x.fail(fmt.Errorf("apply: %w", err))
+	}
+	result, code := ResultApplied, ExitOK
+	if res.Failed() || verify != nil {
+		result, code = ResultApplyFailed, ExitFailed
+		x.errorf("the apply failed: %s", res.Plan.Summary())
+	}
+	x.out.set("result", result)
+	x.logText("Apply", func(b *strings.Builder) error { return render.Result(b, render.Text, res, render.Options{}) })
+	status := x.markdown("apply result", resultMD(res), render.Options{MaxBytes: commentBudget / 2})
+	return x.reportApply(ctx, rv, sha, result, status, fresh, code)
+}
+
+// findReview finds the pull request merged as sha and its plan comment.
+func (x *run) findReview(ctx context.Context, sha string) (review, error) {
+	gc, err := x.github()
+	if err != nil {
+		return review{}, err
+	}
+	var rv review
+	if rv.pr, err = gc.PullRequestForCommit(ctx, sha); err != nil || rv.pr == nil {
+		return rv, err
+	}
+	rv.comment, err = gc.FindComment(ctx, rv.pr.Number, x.marker())
+	return rv, err
+}
+
+// unreviewed says why the fresh plan is not the reviewed one, or "" when it is.
+func (x *run) unreviewed(rv review, sha string, fresh *plan.Plan) string {
+	switch {
+	case rv.pr == nil:
+		return fmt.Sprintf("commit %s has no merged pull request, so its changes were never reviewed (a direct push?)", shortSHA(sha))
+	case rv.fingerprint() == "":
+		return fmt.Sprintf("pull request #%d has no itpsync plan for environment %s, so the changes were never reviewed",
+			rv.pr.Number, envLabel(x.in.Environment))
+	case rv.fingerprint() != fresh.Fingerprint:
+		return fmt.Sprintf("the plan changed since it was reviewed on pull request #%d (fingerprint %s, now %s)",
+			rv.pr.Number, rv.fingerprint(), fresh.Fingerprint)
+	}
+	return ""
+}
+
+// reviewDiff lists the objects that differ between the reviewed plan (from the comment's
+// meta) and the fresh one; without stored entries, every fresh object is listed.
+func (x *run) reviewDiff(rv review, fresh *plan.Plan) []entryDiff {
+	now := planEntries(fresh)
+	reviewed := map[string]string{}
+	if rv.comment != nil && rv.comment.Meta[metaEntries] != "" {
+		m, err := decodeEntries(rv.comment.Meta[metaEntries])
+		if err != nil {
+			x.warnf("read the reviewed plan's changes from the comment on pull request #%d: %v", rv.pr.Number, err)
+		} else {
+			reviewed = m
+		}
+	}
+	return diffEntries(reviewed, now)
+}
+
+// refuse reports a plan that is not the reviewed one: nothing is written to the org.
+func (x *run) refuse(ctx context.Context, rv review, sha string, fresh *plan.Plan, why string, diffs []entryDiff) int {
+	x.out.set("result", ResultPlanChanged)
+	var b strings.Builder
+	fmt.Fprintf(&b, "### ⛔ itpsync apply refused%s\n\nNothing was applied for `%s`: %s.\n\n", x.envHeading(), shortSHA(sha), mdText(why))
+	if len(diffs) > 0 {
+		b.WriteString("Objects that differ from the reviewed plan:\n\n")
+		for _, d := range diffs {
+			fmt.Fprintf(&b, "- `%s`: %s\n", mdCode(d.Address), mdText(d.Explain()))
+		}
+		b.WriteString("\n")
+	} else if rv.comment != nil {
+		b.WriteString("No planned change differs, but the org state the plan was computed from did.\n\n")
+	}
+	b.WriteString("To apply, open a pull request (an empty commit is enough) so the current plan is reviewed, " +
+		"or re-run with `allow_plan_change: true` after checking the plan below.\n\n")
+	x.errorf("apply refused: %s", why)
+	for _, d := range diffs {
+		x.logf("  %s: %s", d.Address, d.Explain())
+	}
+	x.reportApply(ctx, rv, sha, ResultPlanChanged, b.String(), fresh, ExitFailed)
+	return ExitFailed
+}
+
+// reportApply edits the pull request's plan comment with the outcome (status above the
+// plan) and writes the same to the job summary.
+func (x *run) reportApply(ctx context.Context, rv review, sha, result, status string, fresh *plan.Plan, code int) int {
+	head := ""
+	if rv.pr != nil {
+		head = rv.pr.HeadSHA
+	}
+	foot := footer(fresh.Fingerprint, head)
+	x.summary(status + x.markdown("plan", planMD(fresh), render.Options{MaxBytes: summaryBudget, Footer: foot}))
+	if rv.pr == nil {
+		return code
+	}
+	meta := notify.Meta{metaStatus: result, metaCommit: sha, metaHead: head}
+	if rv.comment != nil {
+		// Keep what was reviewed, so a re-run of this job still compares with it.
+		for _, k := range []string{metaFingerprint, metaEntries, metaHead} {
+			if v := rv.comment.Meta[k]; v != "" {
+				meta[k] = v
+			}
+		}
+	}
+	budget := commentBudget - len(status) - len(meta[metaEntries]) - len(foot)
+	body := status + x.markdown("plan", planMD(fresh), render.Options{MaxBytes: max(budget, 4096), Footer: foot, DetailsURL: x.gh.RunURL()})
+	if err := x.upsertComment(ctx, rv.pr.Number, meta, body); err != nil {
+		x.errorf("%v", err)
+		return ExitFailed
+	}
+	return code
+}
