@@ -30,6 +30,13 @@ func (c *Client) Read(ctx context.Context, opts ReadOptions) (*itp.Config, error
 		erRules, paRules, svRules []wireRule
 		mu                        sync.Mutex
 	)
+	if c.cfg.oauthMode() {
+		// The SDK fetches a token for every request that finds its cache empty, so
+		// concurrent first requests would each ask for one: make one call first.
+		if _, err := c.policyID(ctx, false, itp.PolicyEntityRisk); err != nil {
+			return nil, fmt.Errorf("read the org: %w", err)
+		}
+	}
 	g, gctx := newGroup(ctx, c.cfg.Concurrency)
 	g.Go(func() error {
 		zones, err := c.listZones(gctx, false)

@@ -3,10 +3,10 @@ package tenant
 import (
 	"flag"
 	"fmt"
-	"testing"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"testing"
 
 	"github.com/itpsync/itpsync/internal/itp"
 	"github.com/itpsync/itpsync/internal/oktaemu"

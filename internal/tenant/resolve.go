@@ -80,14 +80,6 @@ func quoteSearch(v string) string {
 	return `"` + strings.ReplaceAll(strings.ReplaceAll(v, `\`, `\\`), `"`, `\"`) + `"`
 }
 
-func searchExpr(field string, values []string) string {
-	terms := make([]string, len(values))
-	for i, v := range values {
-		terms[i] = field + " eq " + quoteSearch(v)
-	}
-	return strings.Join(terms, " or ")
-}
-
 func chunks(values []string) [][]string {
 	var out [][]string
 	for len(values) > 0 {
