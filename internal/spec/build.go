@@ -99,14 +99,7 @@ func (b *builder) declare(kind, what string, key *yaml.Node) bool {
 	return true
 }
 
-// errorAt and warnAt report at a node of any file.
-func (b *builder) errorAt(l loc, kind, format string, args ...any) {
-	saved := b.file
-	b.file = l.file
-	b.errorf(l.n, kind, format, args...)
-	b.file = saved
-}
-
+// warnAt reports a warning at a node of any file.
 func (b *builder) warnAt(l loc, kind, format string, args ...any) {
 	saved := b.file
 	b.file = l.file

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/itpsync/itpsync/internal/itp"
@@ -29,22 +30,42 @@ func (b *builder) lintZones() {
 					break
 				}
 			}
-			if z.usage != itp.UsagePolicy {
-				continue
-			}
+		}
+		if z.usage == itp.UsagePolicy {
 			for _, bz := range b.zones {
-				if bz.usage != itp.UsageBlocklist {
-					continue
-				}
-				for _, be := range bz.entries {
-					if e.r.overlaps(be.r) {
-						b.warnAt(e.at, kindLint, "trusted zone %q %s %q overlaps blocklist zone %q %s %q at %s",
-							z.name, e.field, e.text, bz.name, be.field, be.text, posOf(be.at.file, be.at.n))
-					}
+				if bz.usage == itp.UsageBlocklist {
+					b.lintOverlap(z, bz)
 				}
 			}
 		}
 	}
+}
+
+// lintOverlap warns once per pair of a trusted and a blocklist zone whose addresses
+// overlap, at the first overlapping entry, counting the others.
+func (b *builder) lintOverlap(trusted, blocked *zoneInfo) {
+	var first [2]addrEntry
+	n := 0
+	for _, e := range trusted.entries {
+		for _, be := range blocked.entries {
+			if e.r.overlaps(be.r) {
+				if n == 0 {
+					first = [2]addrEntry{e, be}
+				}
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return
+	}
+	more := ""
+	if n > 1 {
+		more = fmt.Sprintf(" (and %d more overlapping entries)", n-1)
+	}
+	e, be := first[0], first[1]
+	b.warnAt(e.at, kindLint, "trusted zone %q %s %q overlaps blocklist zone %q %s %q at %s%s",
+		trusted.name, e.field, e.text, blocked.name, be.field, be.text, posOf(be.at.file, be.at.n), more)
 }
 
 // lintSessionViolation warns when the session violation rule excludes a blocklist zone:

@@ -116,8 +116,22 @@ func Parse(files map[string][]byte) (*Definitions, diag.List) {
 	all := append(diag.List(nil), d.base...)
 	all = append(all, d.buildAll()...)
 	all.Sort()
+	all = dedupe(all)
 	d.FileCount = len(names)
 	return d, all
+}
+
+// dedupe drops repeated diagnostics from a sorted list: a value reached through several
+// aliases or merge keys is reported once.
+func dedupe(l diag.List) diag.List {
+	out := l[:0]
+	for i, d := range l {
+		if i > 0 && d == l[i-1] {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 var yamlLineExpr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)

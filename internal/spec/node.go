@@ -100,6 +100,8 @@ func describe(n *yaml.Node) string {
 // field is one key: value entry of a mapping.
 type field struct {
 	key, val *yaml.Node
+	// merged is true for an entry that came from a merge key; an explicit key replaces it.
+	merged bool
 }
 
 // mapping checks that n is a mapping whose keys are all in valid and appear once, and
@@ -117,17 +119,51 @@ func (r *reader) mapping(n *yaml.Node, what string, valid []string) (map[string]
 			r.errorf(k, "type", "expected a string key in %s, found %s", what, describe(k))
 			continue
 		}
+		if k.ShortTag() == "!!merge" {
+			r.merge(out, v, what, valid)
+			continue
+		}
 		if valid != nil && !contains(valid, k.Value) {
 			r.unknownKey(k, what, valid)
 			continue
 		}
-		if prev, dup := out[k.Value]; dup {
+		if prev, dup := out[k.Value]; dup && !prev.merged {
 			r.errorf(k, "duplicate", "key %q is already defined at %s", k.Value, r.at(prev.key))
 			continue
 		}
 		out[k.Value] = field{key: k, val: v}
 	}
 	return out, true
+}
+
+// merge adds the entries of a YAML merge key (`<<: *defaults`) that the mapping does not
+// set itself: an explicit key wins whether it comes before or after the merge key.
+func (r *reader) merge(out map[string]field, v *yaml.Node, what string, valid []string) {
+	v = deref(v)
+	sources := []*yaml.Node{v}
+	if v.Kind == yaml.SequenceNode {
+		sources = v.Content
+	}
+	for _, src := range sources {
+		src = deref(src)
+		if src.Kind != yaml.MappingNode {
+			r.errorf(src, "type", "expected a mapping to merge into %s, found %s", what, describe(src))
+			continue
+		}
+		for i := 0; i+1 < len(src.Content); i += 2 {
+			k := deref(src.Content[i])
+			if k.Kind != yaml.ScalarNode || k.ShortTag() == "!!merge" {
+				continue // nested merges are not followed: one level is what people write
+			}
+			if valid != nil && !contains(valid, k.Value) {
+				r.unknownKey(k, what, valid)
+				continue
+			}
+			if _, set := out[k.Value]; !set {
+				out[k.Value] = field{key: k, val: src.Content[i+1], merged: true}
+			}
+		}
+	}
 }
 
 func (r *reader) unknownKey(k *yaml.Node, what string, valid []string) {

@@ -81,6 +81,7 @@ func (b *builder) zone(key, n *yaml.Node) {
 		z.SetUsageAsExemptList, _ = b.boolean(f.val, "set_usage_as_exempt_list")
 	}
 	b.zoneShape(z, fields)
+	b.zoneSize(z, fields)
 	info.name = z.Name
 	info.usage = strings.ToUpper(z.Usage)
 	if info.usage == "" {
@@ -108,6 +109,27 @@ func (b *builder) zoneShape(z itp.Zone, fields map[string]field) {
 	if f, ok := fields["proxies"]; ok && strings.EqualFold(z.Usage, itp.UsageBlocklist) && len(f.val.Content) > 0 {
 		b.errorf(f.key, "zone", "key %q needs usage %s; this zone's usage is %s", "proxies", itp.UsagePolicy, strings.ToUpper(z.Usage))
 	}
+}
+
+// zoneSize reports an IP zone with more gateway and proxy entries than the API accepts
+// (OAS6): 150 for a zone an admin created, 1000 for a blocklist zone, 5000 for system zones.
+func (b *builder) zoneSize(z itp.Zone, fields map[string]field) {
+	n := len(z.Gateways) + len(z.Proxies)
+	limit, kind := 150, "an admin-created zone"
+	switch {
+	case itp.IsSystemZoneName(z.Name):
+		limit, kind = 5000, "a system zone"
+	case strings.EqualFold(z.Usage, itp.UsageBlocklist):
+		limit, kind = 1000, "a blocklist zone"
+	}
+	if n <= limit {
+		return
+	}
+	at := fields["gateways"].key
+	if at == nil {
+		at = fields["proxies"].key
+	}
+	b.errorf(at, "length", "zone %q has %d gateway and proxy entries; the API accepts at most %d for %s", z.Name, n, limit, kind)
 }
 
 // recordFields records the position of each field's value under address.key.
