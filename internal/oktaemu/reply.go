@@ -18,38 +18,66 @@ type field struct {
 }
 
 // MarshalJSON writes the fields in order.
-func (o obj) MarshalJSON() ([]byte, error) {
+func (o obj) MarshalJSON() ([]byte, error) { return marshal(o) }
+
+// marshal encodes v without HTML escaping, as Okta does. Ordered objects are written in
+// one pass: letting encoding/json call MarshalJSON on nested objects re-validates every
+// level and made a page of 200 zones a hundred times slower.
+func marshal(v any) ([]byte, error) {
 	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, f := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, err := marshal(f.k)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(k)
-		b.WriteByte(':')
-		v, err := marshal(f.v)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(v)
+	if err := appendValue(&b, v); err != nil {
+		return nil, err
 	}
-	b.WriteByte('}')
 	return b.Bytes(), nil
 }
 
-// marshal encodes v without HTML escaping, as Okta does.
-func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
+func appendValue(b *bytes.Buffer, v any) error {
+	switch x := v.(type) {
+	case obj:
+		b.WriteByte('{')
+		for i, f := range x {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if err := appendValue(b, f.k); err != nil {
+				return err
+			}
+			b.WriteByte(':')
+			if err := appendValue(b, f.v); err != nil {
+				return err
+			}
+		}
+		b.WriteByte('}')
+		return nil
+	case []obj:
+		b.WriteByte('[')
+		for i, o := range x {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if err := appendValue(b, o); err != nil {
+				return err
+			}
+		}
+		b.WriteByte(']')
+		return nil
+	case nil:
+		b.WriteString("null")
+		return nil
+	case bool:
+		b.WriteString(strconv.FormatBool(x))
+		return nil
+	case int:
+		b.WriteString(strconv.Itoa(x))
+		return nil
+	}
+	enc := json.NewEncoder(b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		return nil, err
+		return err
 	}
-	return bytes.TrimRight(b.Bytes(), "\n"), nil
+	b.Truncate(b.Len() - 1) // Encode's newline
+	return nil
 }
 
 // reply is a handler's answer, computed under the org lock and written after it.
