@@ -55,6 +55,8 @@ type run struct {
 	// masker writes ::add-mask:: lines straight to stdout; r writes through the scrubber.
 	masker *notify.Runner
 	scrub  *scrubber
+	maskMu sync.Mutex // mask runs on the Okta transport's goroutines too
+	masked map[string]bool
 	out    outputs
 	gc     *notify.Client // nil until github() is called
 }
@@ -71,7 +73,7 @@ func Run(ctx context.Context, env Env) int {
 	if env.Now == nil {
 		env.Now = time.Now
 	}
-	x := &run{env: env, masker: &notify.Runner{Out: env.Stdout}}
+	x := &run{env: env, masker: &notify.Runner{Out: env.Stdout}, masked: map[string]bool{}}
 	x.scrub = &scrubber{w: env.Stdout}
 	// First thing: mask every secret input, before any other line is written.
 	for _, s := range secretValues(env.Getenv) {
@@ -123,9 +125,12 @@ func (x *run) main(ctx context.Context) int {
 // mask hides secret (line by line) from the log and adds it to what every written text
 // is scrubbed of.
 func (x *run) mask(secret string) {
-	if strings.TrimSpace(secret) == "" {
+	x.maskMu.Lock()
+	defer x.maskMu.Unlock()
+	if strings.TrimSpace(secret) == "" || x.masked[secret] {
 		return
 	}
+	x.masked[secret] = true
 	x.masker.Mask(secret)
 	x.scrub.add(secret)
 }

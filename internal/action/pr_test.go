@@ -1,0 +1,162 @@
+package action
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/itpsync/itpsync/internal/notify/githubfake"
+)
+
+const (
+	headV1   = "1111111111111111111111111111111111111111"
+	headV2   = "2222222222222222222222222222222222222222"
+	mergeSHA = "9999999999999999999999999999999999999999"
+)
+
+const zonesV1 = `network_zones:
+  corporate_vpn:
+    name: Corporate VPN
+    type: IP
+    gateways: [203.0.113.0/24]
+`
+
+const zonesV2 = zonesV1 + `  branch_office:
+    name: Branch Office
+    type: IP
+    gateways: [198.51.100.0/24]
+`
+
+// prEvent selects a pull_request event for PR 7 at head.
+func (h *harness) prEvent(action, head string) {
+	h.event(EventPullRequest, "pull_request.json", func(m map[string]any) {
+		m["action"] = action
+		pr := m["pull_request"].(map[string]any)
+		pr["head"].(map[string]any)["sha"] = head
+	})
+	h.vars["GITHUB_SHA"] = "abababababababababababababababababababab" // the test merge commit
+}
+
+func (h *harness) pushEvent(after string) {
+	h.event(EventPush, "push.json", func(m map[string]any) { m["after"] = after })
+	h.vars["GITHUB_SHA"] = after
+}
+
+// onlyComment returns the one comment of PR 7, failing when there is not exactly one.
+func (h *harness) onlyComment() githubfake.Comment {
+	h.t.Helper()
+	cs := h.gh.Comments(7)
+	if len(cs) != 1 {
+		h.t.Fatalf("pull request 7 has %d comments, want 1", len(cs))
+	}
+	return cs[0]
+}
+
+func wantOutputs(t *testing.T, got result, want map[string]string) {
+	t.Helper()
+	sub := map[string]string{}
+	for k := range want {
+		sub[k] = got.outputs[k]
+	}
+	if d := cmp.Diff(want, sub); d != "" {
+		t.Errorf("outputs (-want +got):\n%s\nlog:\n%s", d, got.stdout)
+	}
+}
+
+func wantCode(t *testing.T, got result, code int) {
+	t.Helper()
+	if got.code != code {
+		t.Fatalf("exit code = %d, want %d; log:\n%s", got.code, code, got.stdout)
+	}
+}
+
+func TestPullRequestLife(t *testing.T) {
+	for _, oauth := range []bool{false, true} {
+		name := "api token"
+		if oauth {
+			name = "oauth"
+		}
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, harnessOpts{oauth: oauth})
+			h.gh.AddPull(githubfake.Pull{Number: 7, HeadSHA: headV2, Merged: true, MergeCommitSHA: mergeSHA})
+
+			// Opened: one comment with the plan, its fingerprint and the head commit.
+			h.definitions(map[string]string{"zones.yaml": zonesV1})
+			h.prEvent("opened", headV1)
+			r := h.run()
+			wantCode(t, r, 0)
+			wantOutputs(t, r, map[string]string{"result": ResultPlanned, "has_changes": "true", "to_add": "1", "to_change": "0", "to_delete": "0"})
+			c := h.onlyComment()
+			if !strings.Contains(c.Body, "`"+shortSHA(headV1)+"`") || !strings.Contains(c.Body, `"head":"`+headV1+`"`) {
+				t.Errorf("comment does not carry head %s visibly and in the meta:\n%s", headV1, c.Body)
+			}
+			if !strings.Contains(c.Body, "network_zones.corporate_vpn") {
+				t.Errorf("comment does not show the planned zone:\n%s", c.Body)
+			}
+			if r.outputs["comment_url"] != c.HTMLURL {
+				t.Errorf("comment_url = %q, want %q", r.outputs["comment_url"], c.HTMLURL)
+			}
+			if !strings.Contains(r.summary, "network_zones.corporate_vpn") {
+				t.Errorf("summary lacks the plan:\n%s", r.summary)
+			}
+			if w := h.oktaWrites(); len(w) != 0 {
+				t.Errorf("a plan wrote to Okta: %v", w)
+			}
+
+			// A re-run with nothing new edits nothing.
+			writes := h.gh.Writes()
+			h.run()
+			if n := h.gh.Writes() - writes; n != 0 {
+				t.Errorf("an unchanged plan made %d GitHub writes, want 0", n)
+			}
+
+			// New push with changed definitions: the same comment is edited.
+			h.definitions(map[string]string{"zones.yaml": zonesV2})
+			h.prEvent("synchronize", headV2)
+			r = h.run()
+			wantCode(t, r, 0)
+			wantOutputs(t, r, map[string]string{"result": ResultPlanned, "to_add": "2"})
+			c2 := h.onlyComment()
+			if c2.ID != c.ID || c2.Body == c.Body {
+				t.Errorf("comment %d not edited in place (now %d)", c.ID, c2.ID)
+			}
+			if !strings.Contains(c2.Body, "network_zones.branch_office") || !strings.Contains(c2.Body, shortSHA(headV2)) {
+				t.Errorf("edited comment lacks the new plan or head:\n%s", c2.Body)
+			}
+
+			// Merged: the push applies the reviewed plan and reports on the same comment.
+			h.pushEvent(mergeSHA)
+			r = h.run()
+			wantCode(t, r, 0)
+			wantOutputs(t, r, map[string]string{"result": ResultApplied, "has_changes": "true", "to_add": "2"})
+			c3 := h.onlyComment()
+			if c3.ID != c.ID || !strings.Contains(c3.Body, "applied") || !strings.Contains(c3.Body, `"status":"applied"`) {
+				t.Errorf("comment not updated with the outcome:\n%s", c3.Body)
+			}
+			if w := h.oktaWrites(); w["POST /api/v1/zones"] != 2 {
+				t.Errorf("Okta writes = %v, want 2 zone creations", w)
+			}
+			if !strings.Contains(r.summary, "applied") {
+				t.Errorf("summary lacks the outcome:\n%s", r.summary)
+			}
+
+			// The same push again (a re-run): nothing to apply, the comment says so.
+			r = h.run()
+			wantCode(t, r, 0)
+			wantOutputs(t, r, map[string]string{"result": ResultNoChanges, "has_changes": "false"})
+			if c4 := h.onlyComment(); !strings.Contains(c4.Body, "nothing to apply") {
+				t.Errorf("comment after a no-op re-run:\n%s", c4.Body)
+			}
+			if oauth {
+				if len(h.tokens) == 0 {
+					t.Fatal("no OAuth token was issued")
+				}
+				for _, tok := range h.tokens {
+					if !strings.Contains(strings.Join(h.logs, ""), "::add-mask::"+tok) {
+						t.Errorf("the OAuth access token %.8s… was not masked", tok)
+					}
+				}
+			}
+		})
+	}
+}
