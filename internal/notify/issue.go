@@ -24,7 +24,8 @@ type DriftReport struct {
 	RunURL      string // the workflow run, linked from comments
 }
 
-// IssueResult says what SyncDriftIssue did.
+// IssueResult says what SyncDriftIssue did. Number and URL name the drift
+// issue whenever one exists, also for "none" (a closed issue left closed).
 type IssueResult struct {
 	Number int
 	URL    string

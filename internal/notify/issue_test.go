@@ -169,9 +169,9 @@ func TestSyncDriftIssueIgnoresPullsAndPeople(t *testing.T) {
 	c, fake := newTestClient(t)
 	fake.AddLabel(DriftLabel)
 	line := Marker{Kind: KindDrift, Environment: "production"}.String()
-	// A pull request carrying the label and the marker line (it edits the
-	// drift handling), and a person's issue quoting the marker line.
-	fake.AddPull(githubfake.Pull{Number: 1, HeadSHA: "abc", Labels: []string{DriftLabel}, Body: line + "\nfix drift"})
+	// A pull request by the same bot carrying the label and the marker line,
+	// and a person's issue quoting the marker line.
+	fake.AddPull(githubfake.Pull{Number: 1, HeadSHA: "abc", Labels: []string{DriftLabel}, Body: line + "\nfix drift", User: githubfake.BotUser})
 	fake.AddIssue(githubfake.Issue{Title: "bot broken?", Labels: []string{DriftLabel}, Body: "it wrote\n" + line})
 
 	res, err := c.SyncDriftIssue(ctx, drift("production", "x"))

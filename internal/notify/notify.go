@@ -112,6 +112,7 @@ type PermissionError struct {
 	err        error
 }
 
+// Error names the missing permission and the workflow line that grants it.
 func (e *PermissionError) Error() string {
 	return fmt.Sprintf("the workflow token cannot %s: add \"permissions: %s\" to the job (GitHub answered %d %q%s)",
 		e.What, e.Permission, e.Status, e.Message, e.Hint)
@@ -128,6 +129,7 @@ type RateLimitError struct {
 	err        error
 }
 
+// Error says which limit was hit and when to retry.
 func (e *RateLimitError) Error() string {
 	kind := "rate limit"
 	if e.Secondary {
@@ -197,6 +199,9 @@ func (c *Client) scrub(err error) error {
 	return &scrubbedError{msg: strings.ReplaceAll(err.Error(), c.token, "***"), err: err}
 }
 
+// scrubbedError hides the token in its text yet keeps the chain, so
+// errors.As still finds a PermissionError or RateLimitError (whose own
+// texts never hold the token).
 type scrubbedError struct {
 	msg string
 	err error

@@ -71,6 +71,7 @@ type Pull struct {
 	MergeCommitSHA string
 	Closed         bool     // closed without merging
 	Commits        []string // further commit SHAs associated with the pull request
+	User           User     // the author; defaults to a person
 }
 
 // Option configures a Server at creation.
@@ -198,10 +199,13 @@ func (s *Server) AddPull(pr Pull) {
 	if pr.Merged || pr.Closed {
 		state = "closed"
 	}
+	if pr.User == (User{}) {
+		pr.User = User{Login: "octocat", Type: "User"}
+	}
 	t := s.tick()
 	s.issues[pr.Number] = &Issue{
 		Number: pr.Number, Title: pr.Title, Body: pr.Body, State: state,
-		Labels: slices.Clone(pr.Labels), User: User{Login: "octocat", Type: "User"},
+		Labels: slices.Clone(pr.Labels), User: pr.User,
 		IsPull: true, HTMLURL: s.htmlURL("pull", pr.Number), CreatedAt: t, UpdatedAt: t,
 	}
 }

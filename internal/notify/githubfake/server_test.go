@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -241,5 +243,78 @@ func TestFail(t *testing.T) {
 	}
 	if _, _, err := c.PullRequests.Get(context.Background(), "o", "r", 1); err != nil {
 		t.Errorf("a failure is used once: %v", err)
+	}
+}
+
+// sharedDir is <repo root>/../shared, the team's reference material, which a
+// fresh clone does not have.
+func sharedDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("no go.mod above the test directory")
+		}
+		dir = parent
+	}
+	shared := filepath.Join(filepath.Dir(dir), "shared")
+	if _, err := os.Stat(shared); err != nil {
+		t.Skipf("reference material %s absent (only on the team's machines): %v", shared, err)
+	}
+	return shared
+}
+
+// The pull request JSON the fake sends uses the field names and JSON types
+// of a real pull request object (from a recorded webhook payload).
+func TestPullShapeMatchesRealPayload(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(sharedDir(t), "github-payloads", "pull_request_closed.json"))
+	if err != nil {
+		t.Skipf("payload unavailable: %v", err)
+	}
+	var payload struct {
+		PullRequest map[string]any `json:"pull_request"`
+	}
+	if err := json.Unmarshal(b, &payload); err != nil {
+		t.Fatal(err)
+	}
+	s := New(t, "o", "r")
+	s.AddPull(Pull{Number: 2, HeadSHA: "h2", Merged: true, MergeCommitSHA: "m2"})
+	resp, err := http.Get(s.URL() + "repos/o/r/pulls/2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var fake map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&fake); err != nil {
+		t.Fatal(err)
+	}
+	compareShapes(t, "pull_request", fake, payload.PullRequest)
+}
+
+func compareShapes(t *testing.T, path string, fake, real map[string]any) {
+	t.Helper()
+	for k, fv := range fake {
+		rv, ok := real[k]
+		if !ok {
+			t.Errorf("%s.%s: the fake sends a field GitHub does not", path, k)
+			continue
+		}
+		if fv == nil || rv == nil {
+			continue // null where the other has a value: both are valid states
+		}
+		if fmt.Sprintf("%T", fv) != fmt.Sprintf("%T", rv) {
+			t.Errorf("%s.%s: fake %T, GitHub %T", path, k, fv, rv)
+			continue
+		}
+		if fm, ok := fv.(map[string]any); ok {
+			compareShapes(t, path+"."+k, fm, rv.(map[string]any))
+		}
 	}
 }
