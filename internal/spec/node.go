@@ -196,11 +196,13 @@ func (r *reader) entries(n *yaml.Node, what string) []field {
 	return out
 }
 
-// str reads a string value; numbers are taken as written (asns: [2232]). ${var.X} is
-// substituted. ok is false when the value is not a string or a variable is missing.
+// str reads a string value; other scalars such as numbers and dates are taken as written
+// (asns: [2232]), but null and booleans are refused: `name: true` is more likely a slip
+// than a name. ${var.X} is substituted. ok is false when the value is not a string or a
+// variable is missing.
 func (r *reader) str(n *yaml.Node, name string) (string, bool) {
 	n = deref(n)
-	if n.Kind != yaml.ScalarNode || (n.ShortTag() != "!!str" && n.ShortTag() != "!!int" && n.ShortTag() != "!!float") {
+	if n.Kind != yaml.ScalarNode || n.ShortTag() == "!!null" || n.ShortTag() == "!!bool" {
 		r.errorf(n, "type", "expected a string for %s, found %s", name, describe(n))
 		return "", false
 	}
