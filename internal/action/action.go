@@ -73,8 +73,9 @@ func Run(ctx context.Context, env Env) int {
 	if env.Now == nil {
 		env.Now = time.Now
 	}
-	x := &run{env: env, masker: &notify.Runner{Out: env.Stdout}, masked: map[string]bool{}}
-	x.scrub = &scrubber{w: env.Stdout}
+	out := &lockedWriter{w: env.Stdout}
+	x := &run{env: env, masker: &notify.Runner{Out: out}, masked: map[string]bool{}}
+	x.scrub = &scrubber{w: out}
 	// First thing: mask every secret input, before any other line is written.
 	for _, s := range secretValues(env.Getenv) {
 		x.mask(s)
@@ -266,4 +267,17 @@ func (s *scrubber) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// lockedWriter serialises writes to the log: the Okta client logs and masks tokens from
+// its own goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

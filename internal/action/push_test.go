@@ -1,0 +1,110 @@
+package action
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/itpsync/itpsync/internal/notify/githubfake"
+)
+
+// TestApplyRefusesChangedPlan: the org changes out of band between review and merge, so
+// the plan at merge is not the reviewed one; nothing is written and the pull request is
+// told which object differs.
+func TestApplyRefusesChangedPlan(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.gh.AddPull(githubfake.Pull{Number: 7, HeadSHA: headV1, Merged: true, MergeCommitSHA: mergeSHA})
+	h.definitions(map[string]string{"zones.yaml": zonesV2})
+	h.prEvent("opened", headV1)
+	wantCode(t, h.run(), 0)
+
+	// Someone creates "Corporate VPN" in the console with other gateways: the reviewed
+	// create is now an update.
+	h.addZone("Corporate VPN", "192.0.2.0/24")
+	h.emu.ResetRequests()
+
+	h.pushEvent(mergeSHA)
+	r := h.run()
+	wantCode(t, r, 1)
+	wantOutputs(t, r, map[string]string{"result": ResultPlanChanged, "has_changes": "true", "to_add": "1", "to_change": "1"})
+	if w := h.oktaWrites(); len(w) != 0 {
+		t.Errorf("a refused apply wrote to Okta: %v", w)
+	}
+	c := h.onlyComment()
+	for _, want := range []string{"apply refused", "`network_zones.corporate_vpn`: reviewed as create; now update", `"status":"plan-changed"`} {
+		if !strings.Contains(c.Body, want) {
+			t.Errorf("comment lacks %q:\n%s", want, c.Body)
+		}
+	}
+	if strings.Contains(c.Body, "network_zones.branch_office`:") {
+		t.Errorf("comment lists the unchanged branch_office zone as different:\n%s", c.Body)
+	}
+	if errs := annotations(r.stdout, "error"); len(errs) == 0 || !strings.Contains(errs[0], "apply refused") {
+		t.Errorf("no error annotation for the refusal: %q", errs)
+	}
+
+	// allow_plan_change applies the fresh plan.
+	h.vars["INPUT_ALLOW_PLAN_CHANGE"] = "true"
+	r = h.run()
+	wantCode(t, r, 0)
+	wantOutputs(t, r, map[string]string{"result": ResultApplied})
+	if w := h.oktaWrites(); w["POST /api/v1/zones"] != 1 || w["PUT /api/v1/zones/{id}"] != 1 {
+		t.Errorf("Okta writes = %v, want one create and one update", w)
+	}
+}
+
+// TestApplyUnreviewed: a push whose commit has no pull request, or whose pull request has
+// no plan comment, is refused unless allow_plan_change; with nothing to apply it succeeds.
+func TestApplyUnreviewed(t *testing.T) {
+	tests := []struct {
+		name      string
+		pull      bool
+		defs      string
+		allow     string
+		code      int
+		result    string
+		logWant   string
+		oktaWrite bool
+	}{
+		{name: "direct push refused", defs: zonesV1, code: 1, result: ResultPlanChanged, logWant: "has no merged pull request"},
+		{name: "pull request without plan refused", pull: true, defs: zonesV1, code: 1, result: ResultPlanChanged, logWant: "has no itpsync plan"},
+		{name: "direct push allowed", defs: zonesV1, allow: "true", code: 0, result: ResultApplied, oktaWrite: true},
+		{name: "direct push without changes", defs: "options:\n  unmanaged: report\n", code: 0, result: ResultNoChanges},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, harnessOpts{})
+			if tt.pull {
+				h.gh.AddPull(githubfake.Pull{Number: 7, HeadSHA: headV1, Merged: true, MergeCommitSHA: mergeSHA})
+			}
+			h.definitions(map[string]string{"defs.yaml": tt.defs})
+			h.vars["INPUT_ALLOW_PLAN_CHANGE"] = tt.allow
+			h.pushEvent(mergeSHA)
+			r := h.run()
+			wantCode(t, r, tt.code)
+			wantOutputs(t, r, map[string]string{"result": tt.result})
+			if !strings.Contains(r.stdout, tt.logWant) {
+				t.Errorf("log lacks %q:\n%s", tt.logWant, r.stdout)
+			}
+			if got := len(h.oktaWrites()) > 0; got != tt.oktaWrite {
+				t.Errorf("wrote to Okta = %v, want %v (%v)", got, tt.oktaWrite, h.oktaWrites())
+			}
+		})
+	}
+}
+
+// TestPushToOtherBranchValidates: auto on a push to a branch other than the default one
+// only validates.
+func TestPushToOtherBranchValidates(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.definitions(map[string]string{"zones.yaml": zonesV1})
+	h.event(EventPush, "push.json", func(m map[string]any) { m["ref"] = "refs/heads/feature" })
+	r := h.run()
+	wantCode(t, r, 0)
+	wantOutputs(t, r, map[string]string{"result": ResultValid})
+	if n := h.emu.Requests().Total; n != 0 {
+		t.Errorf("validate made %d Okta requests", n)
+	}
+	if calls := h.gh.Calls(); len(calls) != 0 {
+		t.Errorf("validate called GitHub: %q", calls)
+	}
+}
