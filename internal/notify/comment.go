@@ -107,10 +107,12 @@ func (c *Client) upsertComment(ctx context.Context, pr int, m Marker, meta Meta,
 		if err == nil {
 			return CommentResult{URL: ed.GetHTMLURL(), ID: ed.GetID(), Action: ActionUpdated}, nil
 		}
-		// A 404 here most likely means someone deleted the comment since we
-		// listed it: post a new one (which fails clearly if the token is
-		// the problem).
-		if resp == nil || resp.StatusCode != http.StatusNotFound {
+		// 404: someone deleted the comment since we listed it. 403: it
+		// belongs to another bot (the workflow switched from GITHUB_TOKEN
+		// to an App token). Either way post a new one, which becomes the
+		// newest match; if the token is the problem, the create fails with
+		// the clear permission error.
+		if resp == nil || (resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusForbidden) {
 			return CommentResult{}, explain(err, writeComments)
 		}
 	}

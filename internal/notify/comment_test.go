@@ -265,3 +265,22 @@ func TestUpsertCommentBadInput(t *testing.T) {
 		t.Errorf("bad input made %d requests", n)
 	}
 }
+
+func TestUpsertCommentOfAnotherBot(t *testing.T) {
+	ctx := context.Background()
+	c, fake := newTestClient(t)
+	fake.AddPull(githubfake.Pull{Number: 1, HeadSHA: "abc"})
+	// Written before the workflow switched to GITHUB_TOKEN; we may not edit it.
+	fake.AddComment(1, githubfake.User{Login: "itpsync-app[bot]", Type: "Bot"}, prodPlan.String()+"\nold")
+	for _, st := range []struct{ body, want string }{
+		{"a", ActionCreated}, {"b", ActionUpdated}, {"b", ActionUnchanged},
+	} {
+		res, err := c.UpsertComment(ctx, 1, prodPlan, nil, st.body)
+		if err != nil || res.Action != st.want {
+			t.Fatalf("UpsertComment(%q) = %+v, %v; want %s", st.body, res, err, st.want)
+		}
+	}
+	if n := len(fake.Comments(1)); n != 2 {
+		t.Errorf("comments = %d, want the old one and ours", n)
+	}
+}
