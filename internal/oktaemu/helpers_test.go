@@ -165,3 +165,5 @@ func keys(v any) []string {
 }
 
 func urlQuery(s string) string { return url.QueryEscape(s) }
+
+func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }

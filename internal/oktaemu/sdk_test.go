@@ -374,3 +374,16 @@ func groupName(g okta.Group) string {
 	}
 	return ""
 }
+
+// TestSDKRetriesAfter429 checks that the 429 headers let the SDK's own retry work.
+func TestSDKRetriesAfter429(t *testing.T) {
+	c, s := sdkClient(t, oktaemu.Options{}, okta.WithRateLimitMaxRetries(2), okta.WithRateLimitMaxBackOff(5))
+	s.SetFaults(oktaemu.Faults{Burst429: 1})
+	zones := must(c.NetworkZoneAPI.ListNetworkZones(context.Background()).Execute()).get(t, "list zones after a 429")
+	if len(zones) != 3 {
+		t.Errorf("zones = %d, want 3", len(zones))
+	}
+	if n := s.Requests().ByRoute["GET /api/v1/zones"]; n != 2 {
+		t.Errorf("zone list requests = %d, want 2 (one 429, one retry)", n)
+	}
+}
