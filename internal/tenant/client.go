@@ -40,6 +40,15 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	if logf := cfg.Logf; logf != nil {
+		// Reads run concurrently: serialise the log so callers need no locking.
+		var mu sync.Mutex
+		cfg.Logf = func(format string, args ...any) {
+			mu.Lock()
+			defer mu.Unlock()
+			logf(format, args...)
+		}
+	}
 	base := http.DefaultTransport
 	hc := &http.Client{}
 	if cfg.HTTPClient != nil {
