@@ -75,3 +75,23 @@ func TestGithubChars(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkAddSummaryCut(b *testing.B) {
+	var sb strings.Builder
+	for i := 0; sb.Len() < 2*MaxSummaryBytes; i++ {
+		fmt.Fprintf(&sb, "| zone-%06d | updated | `10.0.0.0/8` |\n", i)
+	}
+	text := sb.String()
+	for b.Loop() {
+		if _, ok := cutToFit("", text, MaxSummaryBytes, byteLen, shortNote); !ok {
+			b.Fatal("no fit")
+		}
+	}
+}
+
+func BenchmarkFitBody(b *testing.B) {
+	text := strings.Repeat("+ zone `Corporate VPN` gateway 10.0.0.0/8 → 10.1.0.0/16 ✓\n", 3000)
+	for b.Loop() {
+		fitBody("<!-- itpsync:plan env=\"production\" -->\n", text)
+	}
+}
