@@ -94,7 +94,8 @@ func (o *emuOrg) run(extra map[string]string, args ...string) (int, string, stri
 	var out, errb bytes.Buffer
 	code := Run(ctx, args, strings.NewReader(""), &out, &errb, func(k string) string { return env[k] })
 	o.mu.Lock()
-	fmt.Fprintf(&o.all, "$ %s\n%s%s", strings.Join(args, " "), out.String(), errb.String())
+	// Outputs only: the arguments may hold the token on purpose.
+	fmt.Fprintf(&o.all, "$ %s\n%s%s", args[0], out.String(), errb.String())
 	o.mu.Unlock()
 	return code, out.String(), errb.String()
 }
