@@ -46,7 +46,7 @@ func page(c *call, path string, ids []string, defaultLimit int) (from, to int, h
 			}
 		}
 	}
-	to = min(from+limit, len(ids))
+	to = from + min(limit, len(ids)-from) // no overflow with a huge limit
 	header = http.Header{}
 	header.Add("Link", "<"+c.base+path+encodeQuery(q)+">; rel=\"self\"")
 	if to < len(ids) && to > from {

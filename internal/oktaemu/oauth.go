@@ -3,6 +3,7 @@ package oktaemu
 import (
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
@@ -50,8 +51,9 @@ func (s *Server) token(c *call) reply {
 			return oauthError(http.StatusBadRequest, "invalid_scope", fmt.Sprintf("The requested scope is invalid, unknown, or malformed: %s.", sc))
 		}
 	}
+	// Access tokens come from crypto/rand: unlike ids they must not be guessable.
+	tok := rand.Text() + rand.Text()
 	s.ctl.Lock()
-	tok := randomID(s.requestID, "eyJ", 64)
 	s.tokens[tok] = grant{scopes: scopes, expires: s.now().Add(time.Hour)}
 	s.ctl.Unlock()
 	return ok(obj{{"token_type", "Bearer"}, {"expires_in", 3600}, {"access_token", tok}, {"scope", strings.Join(scopes, " ")}})

@@ -237,10 +237,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeReply(w, *err)
 		return
 	}
+	writeReply(w, s.handleLocked(rt, c))
+}
+
+// handleLocked runs a handler under the org lock; the deferred unlock keeps the server
+// usable even if a handler bug panics.
+func (s *Server) handleLocked(rt *route, c *call) reply {
 	s.mu.Lock()
-	rep := rt.handle(s, c)
-	s.mu.Unlock()
-	writeReply(w, rep)
+	defer s.mu.Unlock()
+	return rt.handle(s, c)
 }
 
 // count records one request and returns a fresh request id.

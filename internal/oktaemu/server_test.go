@@ -285,6 +285,13 @@ func TestBadInputNeverPanics(t *testing.T) {
 	var pa, rid string
 	s.Seed(func(o *Org) { pa = o.PolicyID("POST_AUTH_SESSION"); rid = o.RuleIDs(pa)[0] })
 	bodies := []string{`null`, `[]`, `"x"`, `{"name":null}`, `{"conditions":[],"actions":"x"}`, `{"conditions":{"people":{"users":{"exclude":"x"}}},"actions":{"postAuthSession":{"failureActions":[1,{"action":"RUN_WORKFLOW"}]}}}`, `{"settings":[]}`, `{"locations":{},"type":"DYNAMIC","name":"x"}`, `{"riskLevel":[]}`}
+	for _, q := range []string{"limit=9223372036854775807", "limit=99999999999999999999", "limit=-5", "after=nope&limit=1", "filter=%22"} {
+		for _, p := range []string{"/api/v1/zones", "/api/v1/users", "/api/v1/groups"} {
+			if r := send(t, ts, "GET", p+"?"+q, ""); r.status >= 500 {
+				t.Errorf("GET %s?%s = %d %s", p, q, r.status, r.raw)
+			}
+		}
+	}
 	paths := []string{"/api/v1/zones", "/api/v1/policies/" + pa + "/rules/" + rid, "/api/v1/security-events-providers", "/api/v1/users/jane.doe@example.com/risk"}
 	for _, p := range paths {
 		for _, b := range bodies {
