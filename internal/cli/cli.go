@@ -47,9 +47,6 @@ func commands() map[string]command {
 	}
 }
 
-// errUsage marks an error in how the command was called; it exits with ExitUsage.
-var errUsage = errors.New("usage")
-
 // Run runs the command named by args[0] and returns the process exit code.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	env := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv}
