@@ -43,6 +43,7 @@ func commands() map[string]command {
 		"drift":     {"report how the org differs from the definitions (exit 2 when it does)", runDrift},
 		"export":    {"write the org's ITP configuration as definitions", runExport},
 		"user-risk": {"set one user's risk level, with a reason (incident response)", runUserRisk},
+		"emulator":  {"serve an in-memory Okta org on a local address, for tests and trials", runEmulator},
 		"version":   {"print the version", runVersion},
 	}
 }
