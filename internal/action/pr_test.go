@@ -160,3 +160,89 @@ func TestPullRequestLife(t *testing.T) {
 		})
 	}
 }
+
+// TestForkPullRequest: no secrets and a read-only token: validation, annotations and a
+// summary saying why there is no plan; the run succeeds and writes nothing anywhere.
+func TestForkPullRequest(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.gh.SetReadOnly(true)
+	delete(h.vars, "INPUT_OKTA_API_TOKEN")
+	h.definitions(map[string]string{"zones.yaml": zonesV1})
+	h.event(EventPullRequest, "pull_request.json", func(m map[string]any) {
+		head := m["pull_request"].(map[string]any)["head"].(map[string]any)
+		head["repo"] = map[string]any{"full_name": "mallory/itp-config", "fork": true}
+	})
+	r := h.run()
+	wantCode(t, r, 0)
+	wantOutputs(t, r, map[string]string{"result": ResultForkNoPlan})
+	if !strings.Contains(r.summary, "mallory/itp-config") || !strings.Contains(r.summary, "secrets") {
+		t.Errorf("summary does not say why there is no plan:\n%s", r.summary)
+	}
+	if n := h.gh.Writes(); n != 0 {
+		t.Errorf("%d GitHub writes for a fork, want 0", n)
+	}
+	if n := h.emu.Requests().Total; n != 0 {
+		t.Errorf("%d Okta requests for a fork, want 0", n)
+	}
+}
+
+// TestPullRequestWithoutCredentials: a same-repository pull request without secrets and with a
+// read-only token (Dependabot) is treated like a fork; with a token that can write, missing
+// credentials are an error said on the comment.
+func TestPullRequestWithoutCredentials(t *testing.T) {
+	for _, readOnly := range []bool{true, false} {
+		h := newHarness(t, harnessOpts{})
+		h.gh.AddPull(githubfake.Pull{Number: 7, HeadSHA: headV1})
+		h.gh.SetReadOnly(readOnly)
+		delete(h.vars, "INPUT_OKTA_API_TOKEN")
+		h.definitions(map[string]string{"zones.yaml": zonesV1})
+		h.prEvent("opened", headV1)
+		r := h.run()
+		if readOnly {
+			wantCode(t, r, 0)
+			wantOutputs(t, r, map[string]string{"result": ResultForkNoPlan})
+			continue
+		}
+		wantCode(t, r, 1)
+		if errs := annotations(r.stdout, "error"); len(errs) != 1 || !strings.Contains(errs[0], "missing Okta credentials") {
+			t.Errorf("errors = %q", errs)
+		}
+		if c := h.onlyComment(); !strings.Contains(c.Body, "no Okta credentials") {
+			t.Errorf("comment = %q", c.Body)
+		}
+	}
+}
+
+// TestInvalidDefinitions: every problem becomes an annotation on its workspace-relative
+// file, line and column, errors first; a comment says the definitions are invalid.
+func TestInvalidDefinitions(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.gh.AddPull(githubfake.Pull{Number: 7, HeadSHA: headV1})
+	h.definitions(map[string]string{
+		"zones.yaml": "network_zones:\n  corporate_vpn:\n    name: Corporate VPN\n    type: IP\n    gatways: [203.0.113.0/24]\n",
+		"rules.yaml": "entity_risk_policy_rules:\n  high:\n    name: High\n    risk_level: EXTREME\n    terminate_all_sessions: true\n",
+	})
+	h.prEvent("opened", headV1)
+	r := h.run()
+	wantCode(t, r, 1)
+	wantOutputs(t, r, map[string]string{"result": ResultInvalid})
+	errs := annotations(r.stdout, "error")
+	wantPrefixes := []string{
+		"::error col=17,file=policies/rules.yaml,line=4,",
+		"::error col=5,file=policies/zones.yaml,line=5,",
+	}
+	if len(errs) < len(wantPrefixes) {
+		t.Fatalf("error annotations = %q", errs)
+	}
+	for i, p := range wantPrefixes {
+		if !strings.HasPrefix(errs[i], p) {
+			t.Errorf("annotation %d = %q, want prefix %q", i, errs[i], p)
+		}
+	}
+	if c := h.onlyComment(); !strings.Contains(c.Body, "invalid definitions") || !strings.Contains(c.Body, "policies/zones.yaml") {
+		t.Errorf("comment = %q", c.Body)
+	}
+	if n := h.emu.Requests().Total; n != 0 {
+		t.Errorf("%d Okta requests with invalid definitions, want 0", n)
+	}
+}
