@@ -18,10 +18,7 @@ type window struct {
 // rateLimit charges one request to bucket, sets the X-Rate-Limit-* headers and answers
 // 429 E0000047 once the minute's allowance is used up.
 func (s *Server) rateLimit(w http.ResponseWriter, bucket string) (reply, bool) {
-	limit := defaultRateLimit
-	if n, set := s.opts.RateLimits[bucket]; set {
-		limit = n
-	}
+	limit := s.limit(bucket)
 	now := s.now()
 	minute := now.Unix() / 60
 	s.ctl.Lock()
@@ -52,8 +49,16 @@ func tooMany() reply {
 }
 
 // burst429 answers a forced 429 whose window resets one second from now.
-func (s *Server) burst429(w http.ResponseWriter) {
-	limit := defaultRateLimit
+func (s *Server) burst429(w http.ResponseWriter, bucket string) {
+	limit := s.limit(bucket)
 	setRateHeaders(w, limit, 0, s.now().Add(time.Second).Unix())
 	writeReply(w, tooMany())
+}
+
+// limit is the bucket's requests per minute.
+func (s *Server) limit(bucket string) int {
+	if n, set := s.opts.RateLimits[bucket]; set {
+		return n
+	}
+	return defaultRateLimit
 }

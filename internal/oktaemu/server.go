@@ -204,7 +204,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		dropConnection(w)
 		return
 	case plan.burst:
-		s.burst429(w)
+		s.burst429(w, bucket)
 		return
 	}
 	if rep, limited := s.rateLimit(w, bucket); limited {
