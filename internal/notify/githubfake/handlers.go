@@ -103,7 +103,7 @@ func (s *Server) authorized(header string) bool {
 // unplanned fails the test: the fake only answers the calls it was built
 // for, so any other call is a bug in the code under test or in the fake.
 func (s *Server) unplanned(w http.ResponseWriter, r *http.Request) {
-	s.t.Errorf("githubfake: unplanned request %s %s", r.Method, r.URL.RequestURI())
+	s.errorf("githubfake: unplanned request %s %s", r.Method, r.URL.RequestURI())
 	writeError(w, http.StatusNotFound, "Not Found (githubfake: unplanned request)")
 }
 

@@ -25,7 +25,7 @@ func ts(t time.Time) any {
 }
 
 func (s *Server) apiURL(format string, args ...any) string {
-	return s.srv.URL + s.prefix + "/repos/" + s.owner + "/" + s.repo + "/" + fmt.Sprintf(format, args...)
+	return s.base + s.prefix + "/repos/" + s.owner + "/" + s.repo + "/" + fmt.Sprintf(format, args...)
 }
 
 func (s *Server) commentJSON(c *Comment) map[string]any {

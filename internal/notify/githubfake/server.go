@@ -1,17 +1,21 @@
-// Package githubfake is a stateful, strict fake of the GitHub REST API for tests.
+// Package githubfake is a stateful, strict fake of the GitHub REST API, for tests and for
+// the local demo (itpsync demo), which runs the real Action code against it.
 //
 // It answers exactly the paths google/go-github calls for itpsync's GitHub
 // traffic (issue comments, issues, labels, pull requests of a commit) with the
-// JSON shapes GitHub returns, keeps the state those calls change, and fails the
-// test loudly (t.Errorf and a 404) on any request it was not built for, so a
-// new or misspelt call cannot pass unnoticed. It lives in a normal package so
-// the tests of other packages (the Action's end-to-end tests) can import it.
+// JSON shapes GitHub returns, keeps the state those calls change, and fails
+// loudly (a report to the owner and a 404) on any request it was not built for,
+// so a new or misspelt call cannot pass unnoticed. New wraps the server for
+// tests (reports fail the test); NewServer needs no testing package. It lives
+// in a normal package so the tests of other packages (the Action's end-to-end
+// tests) and the demo can import it.
 package githubfake
 
 import (
+	"context"
 	"fmt"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -85,8 +89,10 @@ func WithPathPrefix(prefix string) Option {
 
 // Server is the fake GitHub API. All methods are safe for concurrent use.
 type Server struct {
-	t      testing.TB
-	srv    *httptest.Server
+	report func(msg string)
+	ln     net.Listener
+	hs     *http.Server
+	base   string // http://127.0.0.1:port
 	owner  string
 	repo   string
 	prefix string
@@ -114,11 +120,35 @@ type failure struct {
 	body   string
 }
 
-// New starts a fake for the repository owner/repo; t.Cleanup closes it.
+// New starts a fake for the repository owner/repo for a test: an unplanned
+// request or a misuse of the fake fails the test (t.Errorf), and t.Cleanup
+// closes it.
 func New(t testing.TB, owner, repo string, opts ...Option) *Server {
 	t.Helper()
+	s, err := NewServer(owner, repo, func(msg string) { t.Errorf("%s", msg) }, opts...)
+	if err != nil {
+		t.Fatalf("githubfake: %v", err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// NewServer starts a fake for the repository owner/repo on a free port of
+// 127.0.0.1. onUnplanned gets a message for every request the fake was not
+// built for and every misuse of its seeding methods (nil ignores them; the
+// request still gets a 404). Close stops it.
+func NewServer(owner, repo string, onUnplanned func(msg string), opts ...Option) (*Server, error) {
+	if onUnplanned == nil {
+		onUnplanned = func(string) {}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listen on 127.0.0.1: %w", err)
+	}
 	s := &Server{
-		t:      t,
+		report: onUnplanned,
+		ln:     ln,
+		base:   "http://" + ln.Addr().String(),
 		owner:  owner,
 		repo:   repo,
 		actor:  BotUser,
@@ -131,13 +161,27 @@ func New(t testing.TB, owner, repo string, opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(s)
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	t.Cleanup(s.srv.Close)
-	return s
+	s.hs = &http.Server{Handler: http.HandlerFunc(s.serveHTTP), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.hs.Serve(ln) }() // Serve returns ErrServerClosed after Close
+	return s, nil
+}
+
+// Close stops the server and closes its connections; later calls do nothing.
+func (s *Server) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.hs.Shutdown(ctx); err != nil {
+		_ = s.hs.Close()
+	}
 }
 
 // URL is the API base URL with a trailing slash, as go-github wants it.
-func (s *Server) URL() string { return s.srv.URL + s.prefix + "/" }
+func (s *Server) URL() string { return s.base + s.prefix + "/" }
+
+// errorf reports a misuse of the fake or an unplanned request.
+func (s *Server) errorf(format string, args ...any) {
+	s.report(fmt.Sprintf(format, args...))
+}
 
 // SetToken makes the fake require "Authorization: Bearer <tok>" (or "token
 // <tok>") on every request and answer 401 otherwise.
@@ -185,7 +229,7 @@ func (s *Server) AddPull(pr Pull) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, dup := s.issues[pr.Number]; dup || pr.Number <= 0 {
-		s.t.Errorf("githubfake: AddPull: number %d is invalid or already used", pr.Number)
+		s.errorf("githubfake: AddPull: number %d is invalid or already used", pr.Number)
 		return
 	}
 	full := s.owner + "/" + s.repo
@@ -219,7 +263,7 @@ func (s *Server) AddIssue(is Issue) Issue {
 		is.Number = s.freeNumber()
 	}
 	if _, dup := s.issues[is.Number]; dup {
-		s.t.Errorf("githubfake: AddIssue: number %d already used", is.Number)
+		s.errorf("githubfake: AddIssue: number %d already used", is.Number)
 		return Issue{}
 	}
 	is.State = cmpOr(is.State, "open")
@@ -242,7 +286,7 @@ func (s *Server) AddComment(number int, user User, body string) Comment {
 	defer s.mu.Unlock()
 	is, ok := s.issues[number]
 	if !ok {
-		s.t.Errorf("githubfake: AddComment: no issue or pull request %d", number)
+		s.errorf("githubfake: AddComment: no issue or pull request %d", number)
 		return Comment{}
 	}
 	return *s.addComment(is, user, body)
@@ -255,7 +299,7 @@ func (s *Server) SetIssueState(number int, state, reason string) {
 	defer s.mu.Unlock()
 	is, ok := s.issues[number]
 	if !ok {
-		s.t.Errorf("githubfake: SetIssueState: no issue %d", number)
+		s.errorf("githubfake: SetIssueState: no issue %d", number)
 		return
 	}
 	s.setState(is, state, reason)
@@ -367,7 +411,7 @@ func (s *Server) setState(is *Issue, state, reason string) {
 		is.State, is.ClosedAt = "open", time.Time{}
 		is.StateReason = cmpOr(reason, "reopened")
 	default:
-		s.t.Errorf("githubfake: invalid issue state %q", state)
+		s.errorf("githubfake: invalid issue state %q", state)
 	}
 	is.UpdatedAt = t
 }
