@@ -56,6 +56,8 @@ type harness struct {
 type harnessOpts struct {
 	oauth bool
 	seed  *oktaemu.Seed
+	// ghPrefix serves the fake GitHub API under a path, as GitHub Enterprise Server does.
+	ghPrefix string
 }
 
 func newHarness(t *testing.T, o harnessOpts) *harness {
@@ -77,7 +79,11 @@ func newHarness(t *testing.T, o harnessOpts) *harness {
 	h.emu = oktaemu.New(opts)
 	h.srv = httptest.NewServer(h.emu)
 	t.Cleanup(h.srv.Close)
-	h.gh = githubfake.New(t, owner, repoName)
+	var ghOpts []githubfake.Option
+	if o.ghPrefix != "" {
+		ghOpts = append(ghOpts, githubfake.WithPathPrefix(o.ghPrefix))
+	}
+	h.gh = githubfake.New(t, owner, repoName, ghOpts...)
 	h.gh.SetToken(testGitHubToken)
 	h.ws = filepath.Join(h.tmp, "workspace")
 	h.vars = map[string]string{

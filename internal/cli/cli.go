@@ -44,6 +44,7 @@ func commands() map[string]command {
 		"export":    {"write the org's ITP configuration as definitions", runExport},
 		"user-risk": {"set one user's risk level, with a reason (incident response)", runUserRisk},
 		"emulator":  {"serve an in-memory Okta org on a local address, for tests and trials", runEmulator},
+		"action":    {"run as the GitHub Action (inputs from INPUT_*, context from GITHUB_*)", runAction},
 		"version":   {"print the version", runVersion},
 	}
 }
