@@ -51,6 +51,8 @@ type harness struct {
 	tokens []string
 	runs   int
 	logs   []string
+	// rejectZone names a zone whose creation the org answers with a validation error.
+	rejectZone string
 }
 
 type harnessOpts struct {
@@ -288,6 +290,16 @@ type tokenCapture struct {
 }
 
 func (c tokenCapture) RoundTrip(r *http.Request) (*http.Response, error) {
+	if rej := c.h.rejectZone; rej != "" && r.Method == http.MethodPost && r.URL.Path == "/api/v1/zones" && r.Body != nil {
+		body, _ := io.ReadAll(r.Body)
+		_ = r.Body.Close()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if bytes.Contains(body, []byte(rej)) {
+			msg := `{"errorCode":"E0000001","errorSummary":"Api validation failed: gateways","errorId":"oaeTEST","errorCauses":[{"errorSummary":"gateways: The zone is invalid."}]}`
+			return &http.Response{StatusCode: http.StatusBadRequest, Status: "400 Bad Request", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+				Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(msg)), Request: r}, nil
+		}
+	}
 	resp, err := c.base.RoundTrip(r)
 	if err != nil || !strings.HasSuffix(r.URL.Path, "/v1/token") {
 		return resp, err

@@ -108,3 +108,31 @@ func TestPushToOtherBranchValidates(t *testing.T) {
 		t.Errorf("validate called GitHub: %q", calls)
 	}
 }
+
+// TestApplyFailure: one change fails; the others are applied, the comment and the summary
+// give each object's outcome, and the job fails.
+func TestApplyFailure(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.gh.AddPull(githubfake.Pull{Number: 7, HeadSHA: headV1, Merged: true, MergeCommitSHA: mergeSHA})
+	h.definitions(map[string]string{"zones.yaml": zonesV2})
+	h.prEvent("opened", headV1)
+	wantCode(t, h.run(), 0)
+
+	h.rejectZone = "Branch Office"
+	h.pushEvent(mergeSHA)
+	r := h.run()
+	wantCode(t, r, 1)
+	wantOutputs(t, r, map[string]string{"result": ResultApplyFailed})
+	c := h.onlyComment()
+	for _, want := range []string{"failed", "network_zones.branch_office", "Api validation failed", "applied", "network_zones.corporate_vpn"} {
+		if !strings.Contains(c.Body, want) || !strings.Contains(r.summary, want) {
+			t.Errorf("comment or summary lacks %q:\ncomment:\n%s\nsummary:\n%s", want, c.Body, r.summary)
+		}
+	}
+	if !strings.Contains(c.Body, `"status":"apply-failed"`) {
+		t.Errorf("comment meta lacks the status:\n%s", c.Body)
+	}
+	if w := h.oktaWrites(); w["POST /api/v1/zones"] != 1 {
+		t.Errorf("Okta writes = %v, want the one zone that was not rejected", w)
+	}
+}
