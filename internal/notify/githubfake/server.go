@@ -254,6 +254,20 @@ func (s *Server) AddPull(pr Pull) {
 	}
 }
 
+// MergePull marks the open pull request number as merged as commit mergeSHA,
+// as GitHub does when someone presses the merge button.
+func (s *Server) MergePull(number int, mergeSHA string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.pulls[number]
+	if !ok || p.Merged || p.Closed || mergeSHA == "" {
+		s.errorf("githubfake: MergePull: no open pull request %d, or no merge commit", number)
+		return
+	}
+	p.Merged, p.MergeCommitSHA = true, mergeSHA
+	s.setState(s.issues[number], "closed", "")
+}
+
 // AddIssue seeds an issue (Number 0 takes the next free number; State ""
 // means open; User defaults to a person) and returns it as stored.
 func (s *Server) AddIssue(is Issue) Issue {

@@ -318,3 +318,24 @@ func compareShapes(t *testing.T, path string, fake, real map[string]any) {
 		}
 	}
 }
+
+func TestMergePull(t *testing.T) {
+	rec := &recorder{TB: t}
+	s := New(rec, "o", "r")
+	s.AddPull(Pull{Number: 3, HeadSHA: "h3"})
+	c := client(t, s)
+	ctx := context.Background()
+	if prs, _, err := c.PullRequests.ListPullRequestsWithCommit(ctx, "o", "r", "m3", nil); err != nil || len(prs) != 0 {
+		t.Fatalf("before the merge: %d pull requests for m3 (%v)", len(prs), err)
+	}
+	s.MergePull(3, "m3")
+	prs, _, err := c.PullRequests.ListPullRequestsWithCommit(ctx, "o", "r", "m3", nil)
+	if err != nil || len(prs) != 1 || prs[0].GetNumber() != 3 || prs[0].GetState() != "closed" || prs[0].MergedAt == nil {
+		t.Fatalf("after the merge: %+v (%v)", prs, err)
+	}
+	s.MergePull(3, "m4")
+	s.MergePull(9, "m9")
+	if len(rec.errs) != 2 {
+		t.Errorf("merging a merged or missing pull request reported %q, want 2 errors", rec.errs)
+	}
+}
