@@ -23,6 +23,9 @@ type latencyCase struct {
 	name  string
 	d     time.Duration
 	scale float64 // 0: no real-equivalent figure
+	// tfMaxZones, when set, limits the Terraform-style benchmark to orgs this small: at the
+	// real latency a 5,000-zone refresh would take about ten minutes.
+	tfMaxZones int
 }
 
 // The zero-latency case measures the local CPU cost alone (client, emulator, plan); with
@@ -32,6 +35,9 @@ var latencyCases = []latencyCase{
 	{name: "0s", d: 0},
 	{name: "100ms", d: 100 * time.Millisecond},
 	{name: (realMedian / realScale).String(), d: realMedian / realScale, scale: realScale},
+	// The real latency itself: itpsync's few calls make it affordable at every size, and
+	// the small Terraform-style cases check the scaled estimate against a direct one.
+	{name: realMedian.String(), d: realMedian, scale: 1, tfMaxZones: 100},
 }
 
 var zoneCounts = []int{10, 100, 1000, 5000}
@@ -108,6 +114,9 @@ func BenchmarkTerraformRefresh(b *testing.B) {
 	skipSlow(b)
 	for _, n := range zoneCounts {
 		for _, lc := range latencyCases {
+			if lc.tfMaxZones > 0 && n > lc.tfMaxZones {
+				continue
+			}
 			b.Run(fmt.Sprintf("zones=%d/latency=%s", n, lc.name), func(b *testing.B) {
 				o := newBenchOrg(b, realistic(n), lc.d)
 				d := loadDefinitions(b, o.shape)
