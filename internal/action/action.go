@@ -109,6 +109,12 @@ func (x *run) main(ctx context.Context) int {
 	case CommandValidate:
 		return x.validate(ctx)
 	case CommandPlan:
+		if x.ev.PR != nil && x.ev.PR.GetAction() == "closed" {
+			// The push to the default branch reports on the comment; a plan now would
+			// overwrite the apply's outcome.
+			x.logf("pull request #%d was closed: validating only, the plan comment is left as it is", x.ev.prNumber())
+			return x.validate(ctx)
+		}
 		if x.ev.PR != nil {
 			return x.pullRequest(ctx)
 		}

@@ -1,6 +1,7 @@
 package action
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -244,5 +245,57 @@ func TestInvalidDefinitions(t *testing.T) {
 	}
 	if n := h.emu.Requests().Total; n != 0 {
 		t.Errorf("%d Okta requests with invalid definitions, want 0", n)
+	}
+}
+
+// TestClosedPullRequestLeavesComment: a closed event only validates, so the apply's
+// outcome on the comment is not overwritten.
+func TestClosedPullRequestLeavesComment(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.gh.AddPull(githubfake.Pull{Number: 7, HeadSHA: headV1})
+	h.definitions(map[string]string{"zones.yaml": zonesV1})
+	h.prEvent("closed", headV1)
+	r := h.run()
+	wantCode(t, r, 0)
+	wantOutputs(t, r, map[string]string{"result": ResultValid})
+	if n := h.gh.Writes() + h.emu.Requests().Total; n != 0 {
+		t.Errorf("a closed pull request made %d GitHub writes and Okta requests", n)
+	}
+}
+
+// TestLargePlan: a plan far over GitHub's limits still gives a comment under 65,536
+// characters, a summary under 1 MiB, and an empty plan_json with a warning.
+func TestLargePlan(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.gh.AddPull(githubfake.Pull{Number: 7, HeadSHA: headV1})
+	var b strings.Builder
+	b.WriteString("network_zones:\n")
+	for i := range 400 {
+		fmt.Fprintf(&b, "  zone_%03d:\n    name: Zone %03d with a long enough name to take room\n    type: IP\n    gateways: [", i, i)
+		for j := range 40 {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "45.%d.%d.0/24", i%250, j+40*(i/250))
+		}
+		b.WriteString("]\n")
+	}
+	h.definitions(map[string]string{"zones.yaml": b.String()})
+	h.prEvent("opened", headV1)
+	r := h.run()
+	wantCode(t, r, 0)
+	wantOutputs(t, r, map[string]string{"result": ResultPlanned, "to_add": "400", "plan_json": ""})
+	c := h.onlyComment()
+	if n := len([]rune(c.Body)); n >= 65536 {
+		t.Errorf("comment has %d characters", n)
+	}
+	if !strings.Contains(c.Body, `"fingerprint":"sha256:`) || !strings.Contains(c.Body, "plan fingerprint `sha256:") {
+		t.Errorf("the cut comment lost its fingerprint")
+	}
+	if n := len(r.summary); n > 1<<20 || n < 100<<10 {
+		t.Errorf("summary has %d bytes, want between 100 KiB and 1 MiB", n)
+	}
+	if w := annotations(r.stdout, "warning"); len(w) != 1 || !strings.Contains(w[0], "plan_json") {
+		t.Errorf("warnings = %q", w)
 	}
 }

@@ -178,12 +178,20 @@ func (x *run) refuse(ctx context.Context, rv review, sha string, fresh *plan.Pla
 // reportApply edits the pull request's plan comment with the outcome (status above the
 // plan) and writes the same to the job summary.
 func (x *run) reportApply(ctx context.Context, rv review, sha, result, status string, fresh *plan.Plan, code int) int {
+	title := map[string]string{
+		ResultApplied:     "Applied plan",
+		ResultApplyFailed: "Plan of this apply",
+		ResultPlanChanged: "Current plan (not applied)",
+	}[result]
+	if !strings.HasSuffix(status, "\n\n") {
+		status = strings.TrimRight(status, "\n") + "\n\n"
+	}
 	head := ""
 	if rv.pr != nil {
 		head = rv.pr.HeadSHA
 	}
 	foot := footer(fresh.Fingerprint, head)
-	x.summary(status + x.markdown("plan", planMD(fresh), render.Options{MaxBytes: summaryBudget, Footer: foot}))
+	x.summary(status + x.markdown("plan", planMD(fresh), render.Options{MaxBytes: summaryBudget, Footer: foot, Title: title}))
 	if rv.pr == nil {
 		return code
 	}
@@ -197,7 +205,7 @@ func (x *run) reportApply(ctx context.Context, rv review, sha, result, status st
 		}
 	}
 	budget := commentBudget - len(status) - len(meta[metaEntries]) - len(foot)
-	body := status + x.markdown("plan", planMD(fresh), render.Options{MaxBytes: max(budget, 4096), Footer: foot, DetailsURL: x.gh.RunURL()})
+	body := status + x.markdown("plan", planMD(fresh), render.Options{MaxBytes: max(budget, 4096), Footer: foot, DetailsURL: x.gh.RunURL(), Title: title})
 	if err := x.upsertComment(ctx, rv.pr.Number, meta, body); err != nil {
 		x.errorf("%v", err)
 		return ExitFailed
