@@ -2,6 +2,7 @@ package action
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -102,5 +103,36 @@ func TestAnnotationOverflow(t *testing.T) {
 	}
 	if strings.Count(r.summary, "gatways") != 12 {
 		t.Errorf("the summary does not list all 12 problems:\n%s", r.summary)
+	}
+}
+
+// TestBadEventFails: a broken event file is an error annotation and result error, never a
+// panic, and nothing is called.
+func TestBadEventFails(t *testing.T) {
+	for _, payload := range []string{"", `{"action": "opened"`, `{"action": "opened", "pull_request": {}}`} {
+		h := newHarness(t, harnessOpts{})
+		h.definitions(map[string]string{"zones.yaml": zonesV1})
+		h.prEvent("opened", headV1)
+		if payload == "" {
+			h.vars["GITHUB_EVENT_PATH"] += ".missing"
+		} else {
+			writeEvent(t, h.vars["GITHUB_EVENT_PATH"], payload)
+		}
+		r := h.run()
+		wantCode(t, r, 1)
+		wantOutputs(t, r, map[string]string{"result": ResultError})
+		if errs := annotations(r.stdout, "error"); len(errs) != 1 || !strings.Contains(errs[0], "read the pull_request event") {
+			t.Errorf("errors = %q", errs)
+		}
+		if n := len(h.gh.Calls()) + h.emu.Requests().Total; n != 0 {
+			t.Errorf("%d calls after a bad event", n)
+		}
+	}
+}
+
+func writeEvent(t *testing.T, path, payload string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(payload), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
