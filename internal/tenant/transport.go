@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -77,7 +78,18 @@ type giveUpError struct {
 }
 
 func (e *giveUpError) Error() string {
-	return fmt.Sprintf("%s: gave up after %d attempts over %s: %s", e.endpoint, e.attempts, e.elapsed.Round(time.Second), e.last)
+	return fmt.Sprintf("%s: gave up after %d attempts over %s: %s", e.endpoint, e.attempts, roundElapsed(e.elapsed), e.last)
+}
+
+// roundElapsed keeps a short wait readable without rounding it to "0s".
+func roundElapsed(d time.Duration) time.Duration {
+	switch {
+	case d < time.Second:
+		return d.Round(time.Millisecond)
+	case d < time.Minute:
+		return d.Round(100 * time.Millisecond)
+	}
+	return d.Round(time.Second)
 }
 
 // notRetriedError says a request that creates something failed in a way that may have
@@ -189,9 +201,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				return nil, t.fail(rec, endpoint, fmt.Errorf("%s: %w", endpoint, ctx.Err()))
 			}
 			if !safe && !neverSent(err) {
-				return nil, t.fail(rec, endpoint, &notRetriedError{endpoint: endpoint, cause: "connection failed: " + plainError(err)})
+				return nil, t.fail(rec, endpoint, &notRetriedError{endpoint: endpoint, cause: connError(err)})
 			}
-			last, delay = "connection failed: "+plainError(err), t.backoff(attempt)
+			last, delay = connError(err), t.backoff(attempt)
 		} else {
 			t.observe(route, resp)
 			if strings.HasSuffix(req.URL.Path, "/oauth2/v1/token") {
@@ -235,8 +247,10 @@ func (t *transport) send(ctx context.Context, req *http.Request, body []byte) (*
 	}
 	resp, err := t.base.RoundTrip(r)
 	if err != nil {
+		// Ask before cancel(), which would make every failure look like a timeout.
+		timedOut := ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded)
 		cancel()
-		if ctx.Err() == nil && actx.Err() != nil {
+		if timedOut {
 			return nil, fmt.Errorf("no answer within %s", t.attemptTime)
 		}
 		return nil, err
@@ -270,6 +284,28 @@ func drainRequestBody(req *http.Request) ([]byte, error) {
 func neverSent(err error) bool {
 	var op *net.OpError
 	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// connError says why no answer came: the host name did not resolve, the connection could
+// not be opened (refused, unreachable), or it failed after it was opened.
+func connError(err error) string {
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return fmt.Sprintf("could not resolve host %q: %s", dns.Name, dns.Err)
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" && op.Err != nil {
+		reason := op.Err
+		var sys *os.SyscallError
+		if errors.As(reason, &sys) {
+			reason = sys.Err // "connection refused", not "connect: connection refused"
+		}
+		if op.Addr != nil {
+			return fmt.Sprintf("could not connect to %s: %s", op.Addr, reason)
+		}
+		return "could not connect: " + reason.Error()
+	}
+	return "connection failed: " + plainError(err)
 }
 
 // plainError returns the innermost message of a transport error without the request URL.
