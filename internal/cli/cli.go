@@ -40,6 +40,7 @@ func commands() map[string]command {
 		"validate":  {"check the YAML definitions and report every error with its position", runValidate},
 		"plan":      {"show what apply would change in the org", runPlan},
 		"apply":     {"make the org match the definitions, or apply a saved plan", runApply},
+		"demo":      {"walk the whole loop offline: emulated Okta org, local GitHub, the real Action", runDemo},
 		"drift":     {"report how the org differs from the definitions (exit 2 when it does)", runDrift},
 		"export":    {"write the org's ITP configuration as definitions", runExport},
 		"user-risk": {"set one user's risk level, with a reason (incident response)", runUserRisk},
