@@ -3,6 +3,7 @@ package plan
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/itpsync/itpsync/internal/itp"
@@ -56,6 +57,7 @@ func Compute(desired, actual *itp.Config, opts Options) (*Plan, error) {
 	b.postAuthRule(d.PostAuthRule, a.PostAuthRule)
 	b.sessionViolationRule(d.SessionViolationRule, a.SessionViolationRule)
 	b.userRisks(d.UserRisks, a.UserRisks)
+	b.deletedReferences(d.SessionViolationRule)
 	if len(b.errs) > 0 {
 		return nil, fmt.Errorf("compute plan: %w", errors.Join(b.errs...))
 	}
@@ -315,6 +317,20 @@ func (b *builder) sessionViolationRule(d, a *itp.SessionViolationRule) {
 	}
 	b.update(Change{Address: itp.KindSessionViolation, Kind: itp.KindSessionViolation, Name: a.Name, ID: a.Meta.ID, Action: Update,
 		Fields: diffFields(sessionViolationFields(&before, managed), sessionViolationFields(&after, managed)), Before: &before, After: &after})
+}
+
+// deletedReferences refuses a plan that deletes a zone the session violation rule of the
+// definitions still names: Okta would reject the delete, or the rule would lose its zone.
+func (b *builder) deletedReferences(sv *itp.SessionViolationRule) {
+	if sv == nil {
+		return
+	}
+	for _, c := range b.changes {
+		if c.Kind == itp.KindZone && c.Action == Delete &&
+			(slices.Contains(sv.NetworkIncludes, c.Name) || slices.Contains(sv.NetworkExcludes, c.Name)) {
+			b.errs = append(b.errs, fmt.Errorf("%s: the plan deletes zone %q (not in the definitions, and options.unmanaged is delete), but %s still names it", c.Address, c.Name, itp.KindSessionViolation))
+		}
+	}
 }
 
 // userRisks compares the risk of each declared user. Apply only raises: a level above the

@@ -166,6 +166,11 @@ func TestComputeErrors(t *testing.T) {
 		}, func(*itp.Config) {}, Options{}, `network_zones: two objects are named "Corporate VPN"`},
 		{"bad unmanaged option", func(*itp.Config) {}, func(*itp.Config) {}, Options{Unmanaged: "keep"}, `unknown unmanaged option "keep"`},
 		{"bad mode", func(*itp.Config) {}, func(*itp.Config) {}, Options{Mode: "apply"}, `unknown mode "apply"`},
+		{"deleted zone still referenced", func(c *itp.Config) {
+			c.SessionViolationRule.NetworkIncludes = []string{"Old Office"}
+		}, func(c *itp.Config) {
+			c.Zones = append(c.Zones, itp.Zone{Meta: itp.Meta{ID: "nzo7"}, Name: "Old Office", Type: "IP", Gateways: []string{"192.0.2.7"}})
+		}, Options{Unmanaged: UnmanagedDelete}, `network_zones.old_office: the plan deletes zone "Old Office" (not in the definitions, and options.unmanaged is delete), but session_violation_policy_rule still names it`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
