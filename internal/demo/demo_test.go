@@ -156,7 +156,7 @@ func TestDemoWalksTheLoop(t *testing.T) {
 			"high-risk", "network_zones.contractor_office", "```yaml\ncontractor_office:\n  name: Contractor Office"},
 		"05-audit-record.md": {"| Triggered by | soar-bot |", "| User | john.roe", "| Risk before | NONE |", "| Risk after | HIGH |",
 			"| Reason | " + riskReason + " |", "| Time (UTC) | 2026-03-04T05:06:07Z |"},
-		"06-fix-pull-request-comment-applied.md": {`"status":"applied"`, "Apply complete: 2 applied"},
+		"06-fix-pull-request-comment-applied.md":                {`"status":"applied"`, "Apply complete: 2 applied"},
 		".runner/workspace/policies/adopted_network_zones.yaml": {"network_zones:\n  contractor_office:\n"},
 	}
 	for name, wants := range contents {
