@@ -91,9 +91,10 @@ type sdkCall func(ctx context.Context) (*okta.APIResponse, error)
 // result is the raw answer of a successful call, decoded by the caller: the SDK's models
 // are stricter than what the API returns (see wire.go), so bodies are read as JSON.
 type result struct {
-	body   []byte
-	header http.Header
-	status int
+	endpoint string // "GET /api/v1/zones", for errors about the answer
+	body     []byte
+	header   http.Header
+	status   int
 }
 
 // call runs fn and turns whatever went wrong into an error that names the endpoint and
@@ -103,6 +104,10 @@ func (c *Client) call(ctx context.Context, fn sdkCall) (result, error) {
 	rec := &callRecord{}
 	resp, err := fn(context.WithValue(ctx, callRecordKey{}, rec))
 	endpoint, terr := rec.get()
+	var tooLarge *bodyTooLargeError
+	if errors.As(terr, &tooLarge) {
+		return result{}, tooLarge // the SDK saw a cut body; say why rather than "bad JSON"
+	}
 	if resp != nil && resp.Response != nil {
 		if endpoint == "" && resp.Request != nil {
 			endpoint = resp.Request.Method + " " + resp.Request.URL.Path
@@ -112,7 +117,7 @@ func (c *Client) call(ctx context.Context, fn sdkCall) (result, error) {
 			if err != nil {
 				c.logf("tenant: %s: the SDK model did not decode the answer (%s); using the JSON body", endpoint, c.redact(err.Error()))
 			}
-			return result{body: body, header: resp.Header, status: resp.StatusCode}, nil
+			return result{endpoint: endpoint, body: body, header: resp.Header, status: resp.StatusCode}, nil
 		}
 		return result{}, c.apiError(endpoint, resp.StatusCode, body, resp.Status)
 	}

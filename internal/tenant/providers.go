@@ -36,8 +36,8 @@ func (c *Client) listProviders(ctx context.Context) ([]itp.Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list security events providers: %w", err)
 	}
-	var ws []wireProvider
-	if err := decode(r, "security events providers", &ws); err != nil {
+	ws, err := decodeList[wireProvider](r, "security events providers", "provider")
+	if err != nil {
 		return nil, err
 	}
 	out := make([]itp.Provider, 0, len(ws))
@@ -107,7 +107,7 @@ func (c *Client) UpdateProvider(ctx context.Context, id string, p itp.Provider) 
 // is not the wanted one; lifecycle calls answer with the provider.
 func (c *Client) providerStatus(ctx context.Context, r result, status string) (itp.Provider, error) {
 	var w wireProvider
-	if err := decode(r, "security events provider", &w); err != nil {
+	if err := decodeOne(r, "security events provider", &w); err != nil {
 		return itp.Provider{}, err
 	}
 	got := w.provider()
@@ -129,7 +129,7 @@ func (c *Client) providerStatus(ctx context.Context, r result, status string) (i
 	if err != nil {
 		return itp.Provider{}, fmt.Errorf("written (id %s) but not %s: %w", w.ID, status, err)
 	}
-	if err := decode(r, "security events provider", &w); err != nil {
+	if err := decodeOne(r, "security events provider", &w); err != nil {
 		return itp.Provider{}, err
 	}
 	return w.provider(), nil

@@ -159,6 +159,7 @@ func (c *Client) listZones(ctx context.Context, write bool) ([]itp.Zone, error) 
 		return nil, err
 	}
 	var zones []itp.Zone
+	var pages pager
 	after := ""
 	for {
 		r, err := c.call(ctx, func(ctx context.Context) (*okta.APIResponse, error) {
@@ -172,19 +173,22 @@ func (c *Client) listZones(ctx context.Context, write bool) ([]itp.Zone, error) 
 		if err != nil {
 			return nil, fmt.Errorf("list network zones: %w", err)
 		}
-		var page []wireZone
-		if err := decode(r, "network zones", &page); err != nil {
+		page, err := decodeList[wireZone](r, "network zones", "zone")
+		if err != nil {
 			return nil, err
 		}
 		for _, w := range page {
 			z, err := w.zone()
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("%s: %w", r.endpoint, err)
 			}
 			c.names.addZone(z.Meta.ID, z.Name)
 			zones = append(zones, z)
 		}
-		if after = nextCursor(r); after == "" || len(page) == 0 {
+		if after, err = pages.next(r); err != nil {
+			return nil, err
+		}
+		if after == "" || len(page) == 0 {
 			break
 		}
 	}
@@ -213,8 +217,8 @@ func (c *Client) policyID(ctx context.Context, write bool, typ string) (string, 
 	if err != nil {
 		return "", fmt.Errorf("list %s policies: %w", typ, err)
 	}
-	var policies []wirePolicy
-	if err := decode(r, typ+" policies", &policies); err != nil {
+	policies, err := decodeList[wirePolicy](r, typ+" policies", "policy")
+	if err != nil {
 		return "", err
 	}
 	for _, p := range policies {
@@ -245,9 +249,5 @@ func (c *Client) policyRules(ctx context.Context, write bool, typ string) ([]wir
 	if err != nil {
 		return nil, fmt.Errorf("list %s policy rules: %w", typ, err)
 	}
-	var rules []wireRule
-	if err := decode(r, typ+" policy rules", &rules); err != nil {
-		return nil, err
-	}
-	return rules, nil
+	return decodeList[wireRule](r, typ+" policy rules", "rule")
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/itpsync/itpsync/internal/itp"
 	"github.com/okta/okta-sdk-golang/v6/okta"
 )
 
@@ -24,6 +25,7 @@ type nameCache struct {
 	userByID    map[string]string // id → login
 	userByLogin map[string]string // lower-case login → id
 	policyID    map[string]string // policy type → id
+	riskByID    map[string]itp.UserRisk
 }
 
 func newNameCache() *nameCache {
@@ -31,8 +33,23 @@ func newNameCache() *nameCache {
 		zoneByName: map[string]string{}, zoneByID: map[string]string{},
 		groupByID: map[string]string{}, groupByName: map[string][]string{},
 		userByID: map[string]string{}, userByLogin: map[string]string{},
-		policyID: map[string]string{},
+		policyID: map[string]string{}, riskByID: map[string]itp.UserRisk{},
 	}
+}
+
+// setRisk remembers the risk of user id as last read or written by this Client.
+func (n *nameCache) setRisk(id string, r itp.UserRisk) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.riskByID[id] = r
+}
+
+// risk returns the risk of user id as last read or written by this Client.
+func (n *nameCache) risk(id string) (itp.UserRisk, bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	r, ok := n.riskByID[id]
+	return r, ok
 }
 
 func (n *nameCache) addZone(id, name string) {
@@ -125,6 +142,7 @@ func (c *Client) loadGroups(ctx context.Context, write bool, ids, names []string
 	}
 	for _, chunk := range chunks(terms) {
 		search := strings.Join(chunk, " or ")
+		var pages pager
 		after := ""
 		for {
 			r, err := c.call(ctx, func(ctx context.Context) (*okta.APIResponse, error) {
@@ -138,14 +156,17 @@ func (c *Client) loadGroups(ctx context.Context, write bool, ids, names []string
 			if err != nil {
 				return fmt.Errorf("look up groups: %w", err)
 			}
-			var groups []wireGroup
-			if err := decode(r, "groups", &groups); err != nil {
+			groups, err := decodeList[wireGroup](r, "groups", "group")
+			if err != nil {
 				return err
 			}
 			for _, g := range groups {
 				c.names.addGroup(g.ID, g.Profile.Name)
 			}
-			if after = nextCursor(r); after == "" {
+			if after, err = pages.next(r); err != nil {
+				return err
+			}
+			if after == "" {
 				break
 			}
 		}
@@ -173,6 +194,7 @@ func (c *Client) loadUsers(ctx context.Context, write bool, users []string) erro
 	}
 	for _, chunk := range chunks(terms) {
 		search := strings.Join(chunk, " or ")
+		var pages pager
 		after := ""
 		for {
 			r, err := c.call(ctx, func(ctx context.Context) (*okta.APIResponse, error) {
@@ -186,14 +208,17 @@ func (c *Client) loadUsers(ctx context.Context, write bool, users []string) erro
 			if err != nil {
 				return fmt.Errorf("look up users: %w", err)
 			}
-			var users []wireUser
-			if err := decode(r, "users", &users); err != nil {
+			users, err := decodeList[wireUser](r, "users", "user")
+			if err != nil {
 				return err
 			}
 			for _, u := range users {
 				c.names.addUser(u.ID, u.Profile.Login)
 			}
-			if after = nextCursor(r); after == "" {
+			if after, err = pages.next(r); err != nil {
+				return err
+			}
+			if after == "" {
 				break
 			}
 		}

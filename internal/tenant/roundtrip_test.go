@@ -292,3 +292,41 @@ func TestUserRiskRoundTrip(t *testing.T) {
 		t.Errorf("setting the risk of an unknown user succeeded")
 	}
 }
+
+// The user-risk command reads the level, decides, then writes: the write must not read it
+// a second time (GET, PUT, not GET, GET, PUT), and the level it reports as before is the
+// one read.
+func TestSetUserRiskAfterReadSendsOnePut(t *testing.T) {
+	o := newOrg(t, oktaemu.Options{}, nil)
+	user := "john.roe@example.com"
+	cur, err := o.c.GetUserRisk(ctxT(t), user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, after, err := o.c.SetUserRisk(ctxT(t), user, itp.RiskHigh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.RiskLevel != cur.RiskLevel || after.RiskLevel != itp.RiskHigh {
+		t.Errorf("before %q after %q, want %q then HIGH", before.RiskLevel, after.RiskLevel, cur.RiskLevel)
+	}
+	want := map[string]int{"GET /api/v1/users": 1, "GET /api/v1/users/{id}/risk": 1, "PUT /api/v1/users/{id}/risk": 1}
+	if d := cmp.Diff(want, o.c.Stats().ByEndpoint); d != "" {
+		t.Errorf("calls (-want +got):\n%s", d)
+	}
+	// A client that has not read the level reads it once before the PUT.
+	fresh, err := New(o.c.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _, err = fresh.SetUserRisk(ctxT(t), user, itp.RiskLow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.RiskLevel != itp.RiskHigh {
+		t.Errorf("fresh client: before %q, want HIGH", before.RiskLevel)
+	}
+	if d := cmp.Diff(want, fresh.Stats().ByEndpoint); d != "" {
+		t.Errorf("fresh client calls (-want +got):\n%s", d)
+	}
+}

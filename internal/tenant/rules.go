@@ -167,7 +167,7 @@ func (c *Client) writeEntityRiskRule(ctx context.Context, id string, r itp.Entit
 // not there yet. Rule lifecycle calls answer 204 without a body, so the rule is read again.
 func (c *Client) ruleStatus(ctx context.Context, typ string, res result, status string) (wireRule, error) {
 	var w wireRule
-	if err := decode(res, "rule", &w); err != nil {
+	if err := decodeOne(res, "rule", &w); err != nil {
 		return w, err
 	}
 	if w.Status == status || status == "" {
@@ -197,7 +197,7 @@ func (c *Client) ruleStatus(ctx context.Context, typ string, res result, status 
 		return w, fmt.Errorf("read back rule %s: %w", w.ID, err)
 	}
 	var again wireRule
-	if err := decode(res, "rule", &again); err != nil {
+	if err := decodeOne(res, "rule", &again); err != nil {
 		return w, err
 	}
 	return again, nil

@@ -103,6 +103,52 @@ func (e *notRetriedError) Error() string {
 	return fmt.Sprintf("%s: %s; not retried because the request may have reached Okta (a retry could create it twice): check the org before running again", e.endpoint, e.cause)
 }
 
+// maxBody bounds the body of one answer: a zones page at the 1,000 limit is a few MB, so
+// anything near this is a broken server or proxy that would otherwise exhaust memory.
+const maxBody = 128 << 20
+
+// bodyTooLargeError says an answer was cut at the limit.
+type bodyTooLargeError struct {
+	endpoint string
+	limit    int64
+}
+
+func (e *bodyTooLargeError) Error() string {
+	size := fmt.Sprintf("%d bytes", e.limit)
+	if e.limit >= 1<<20 {
+		size = fmt.Sprintf("%d MiB", e.limit>>20)
+	}
+	return fmt.Sprintf("%s: the answer is larger than %s; stopped reading it", e.endpoint, size)
+}
+
+// limitedBody fails reads past limit and records that in the call, because the SDK only
+// keeps the (cut) body and would report bad JSON.
+type limitedBody struct {
+	io.ReadCloser
+	left int64
+	err  *bodyTooLargeError
+	rec  *callRecord
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		b.rec.set(b.err.endpoint, b.err)
+		return 0, b.err
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.ReadCloser.Read(p)
+	b.left -= int64(n)
+	if b.left <= 0 && err == nil {
+		// One more byte would tell a body of exactly the limit from a longer one; treating
+		// both as too large keeps this simple and the limit is far above real answers.
+		b.rec.set(b.err.endpoint, b.err)
+		return n, b.err
+	}
+	return n, err
+}
+
 // bucket is what the last response said about one rate-limit bucket.
 type bucket struct {
 	limit, remaining int
@@ -116,6 +162,7 @@ type transport struct {
 	reserve     float64
 	maxWait     time.Duration
 	maxAttempts int
+	maxBody     int64         // bound on one answer's body; tests shrink it
 	baseDelay   time.Duration // first backoff step; tests shrink it
 	attemptTime time.Duration // bound on one attempt (stalled connections)
 	logf        func(format string, args ...any)
@@ -140,6 +187,7 @@ func newTransport(base http.RoundTripper, cfg Config) *transport {
 		reserve:     cfg.Reserve,
 		maxWait:     cfg.MaxWait,
 		maxAttempts: 5,
+		maxBody:     maxBody,
 		baseDelay:   500 * time.Millisecond,
 		attemptTime: 60 * time.Second,
 		logf:        logf,
@@ -216,6 +264,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			case resp.StatusCode >= 500 && safe:
 				last, delay = statusLine(resp), t.backoff(attempt)
 			default:
+				resp.Body = &limitedBody{ReadCloser: resp.Body, left: t.maxBody, rec: rec,
+					err: &bodyTooLargeError{endpoint: endpoint, limit: t.maxBody}}
 				return resp, nil
 			}
 		}

@@ -52,12 +52,17 @@ func (c *Client) getUserRisk(ctx context.Context, write bool, user string) (itp.
 	if err != nil {
 		return itp.UserRisk{}, fmt.Errorf("%s: %w", op, err)
 	}
-	return userRiskFrom(r, id, login)
+	risk, err := userRiskFrom(r, id, login)
+	if err != nil {
+		return itp.UserRisk{}, fmt.Errorf("%s: %w", op, err)
+	}
+	c.names.setRisk(id, risk)
+	return risk, nil
 }
 
 func userRiskFrom(r result, id, login string) (itp.UserRisk, error) {
 	var w wireUserRisk
-	if err := decode(r, "user risk", &w); err != nil {
+	if err := decodeOne(r, "user risk", &w); err != nil {
 		return itp.UserRisk{}, err
 	}
 	u := itp.UserRisk{Key: itp.Slug(login), Meta: itp.Meta{ID: id}, User: login, RiskLevel: w.RiskLevel, Reason: w.Reason}
@@ -67,13 +72,24 @@ func userRiskFrom(r result, id, login string) (itp.UserRisk, error) {
 
 // SetUserRisk sets the risk level of user (HIGH or LOW) and returns the level before and
 // after. Okta answers the first PUT for a user with 201 and later ones with 200.
+//
+// The level before is the one this Client last read or wrote for the user (callers such as
+// the user-risk command read it just before deciding to write, and a second GET would only
+// cost an API call); it is read from the org when this Client has not seen it yet.
 func (c *Client) SetUserRisk(ctx context.Context, user, level string) (before, after itp.UserRisk, err error) {
 	op := fmt.Sprintf("set risk of user %q to %s", user, level)
 	if level != itp.RiskHigh && level != itp.RiskLow {
 		return before, after, fmt.Errorf("%s: the API accepts only HIGH or LOW", op)
 	}
-	if before, err = c.getUserRisk(ctx, true, user); err != nil {
-		return before, after, err
+	id, _, err := c.userID(ctx, true, user)
+	if err != nil {
+		return before, after, fmt.Errorf("%s: %w", op, err)
+	}
+	var known bool
+	if before, known = c.names.risk(id); !known {
+		if before, err = c.getUserRisk(ctx, true, user); err != nil {
+			return before, after, err
+		}
 	}
 	api, err := c.api(true)
 	if err != nil {
@@ -90,5 +106,6 @@ func (c *Client) SetUserRisk(ctx context.Context, user, level string) (before, a
 	if err != nil {
 		return before, after, fmt.Errorf("%s: %w", op, err)
 	}
+	c.names.setRisk(before.Meta.ID, after)
 	return before, after, nil
 }

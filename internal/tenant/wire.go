@@ -3,8 +3,10 @@ package tenant
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
+	"reflect"
 	"strings"
 
 	"github.com/itpsync/itpsync/internal/itp"
@@ -337,15 +339,181 @@ type wireGroup struct {
 	} `json:"profile"`
 }
 
-// decode unmarshals a successful answer, naming the endpoint on failure.
+// decode unmarshals a successful answer; an error names the call and what in the answer
+// was wrong, in JSON terms rather than Go types.
 func decode(r result, what string, v any) error {
 	if len(bytes.TrimSpace(r.body)) == 0 {
-		return fmt.Errorf("decode %s: empty answer", what)
+		return fmt.Errorf("%s: decode %s: empty answer (HTTP %d)", r.endpoint, what, r.status)
 	}
 	if err := json.Unmarshal(r.body, v); err != nil {
-		return fmt.Errorf("decode %s: %w", what, err)
+		return fmt.Errorf("%s: decode %s: %s", r.endpoint, what, jsonProblem(err))
 	}
 	return nil
+}
+
+// jsonProblem describes a decoding error by JSON path and kinds: "field settings: got an
+// array, want an object" instead of the Go struct type of the model.
+func jsonProblem(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		where := "the answer"
+		if te.Field != "" {
+			where = "field " + te.Field
+		}
+		return fmt.Sprintf("%s: got a JSON %s, want %s", where, te.Value, jsonKind(te.Type))
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("not JSON at byte %d: %s", se.Offset, se.Error())
+	}
+	return err.Error()
+}
+
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return t.Kind().String()
+}
+
+// required is implemented by the wire types: the name of the first field a usable object
+// must have and lacks ("" when complete).
+type required interface{ missing() string }
+
+// decodeList decodes a list answer and checks that every item has what itpsync needs: an
+// item without an id or a name cannot be written back or compared, so it is an error, not
+// an object silently skipped or taken as empty.
+func decodeList[T required](r result, what, noun string) ([]T, error) {
+	var items []T
+	if err := decode(r, what, &items); err != nil {
+		return nil, err
+	}
+	for i, it := range items {
+		if m := it.missing(); m != "" {
+			return nil, fmt.Errorf("%s: decode %s: %s %d of the answer has no %s", r.endpoint, what, noun, i+1, m)
+		}
+	}
+	return items, nil
+}
+
+// decodeOne decodes a single-object answer and checks it like decodeList.
+func decodeOne[T required](r result, what string, v *T) error {
+	if err := decode(r, what, v); err != nil {
+		return err
+	}
+	if m := (*v).missing(); m != "" {
+		return fmt.Errorf("%s: decode %s: the answer has no %s", r.endpoint, what, m)
+	}
+	return nil
+}
+
+func (w wireZone) missing() string {
+	switch {
+	case w.ID == "":
+		return "id"
+	case w.Name == "":
+		return "name"
+	case w.Type == "":
+		return "type"
+	}
+	return ""
+}
+
+func (w wireRule) missing() string {
+	switch {
+	case w.ID == "":
+		return "id"
+	case w.Name == "":
+		return "name"
+	}
+	return ""
+}
+
+func (w wirePolicy) missing() string {
+	if w.ID == "" {
+		return "id"
+	}
+	return ""
+}
+
+func (w wireProvider) missing() string {
+	switch {
+	case w.ID == "":
+		return "id"
+	case w.Name == "":
+		return "name"
+	}
+	return ""
+}
+
+func (w wireUser) missing() string {
+	switch {
+	case w.ID == "":
+		return "id"
+	case w.Profile.Login == "":
+		return "login (profile.login)"
+	}
+	return ""
+}
+
+func (w wireUserRisk) missing() string {
+	if w.RiskLevel == "" {
+		return "riskLevel"
+	}
+	return ""
+}
+
+func (w wireGroup) missing() string {
+	switch {
+	case w.ID == "":
+		return "id"
+	case w.Profile.Name == "":
+		return "name (profile.name)"
+	}
+	return ""
+}
+
+// maxPages bounds a paged list: a server that keeps answering "next" would otherwise
+// keep the run going forever (1,000 pages of 1,000 zones is far beyond any org).
+const maxPages = 1000
+
+// pager follows Link rel="next" cursors and refuses a cursor it has already followed.
+type pager struct {
+	seen  map[string]bool
+	pages int
+}
+
+// next returns the cursor of the next page, "" after the last one, or an error when the
+// server loops or pages without end.
+func (p *pager) next(r result) (string, error) {
+	after := nextCursor(r)
+	if after == "" {
+		return "", nil
+	}
+	if p.seen == nil {
+		p.seen = map[string]bool{}
+	}
+	p.pages++
+	switch {
+	case p.seen[after]:
+		return "", fmt.Errorf("%s: the answer's Link rel=\"next\" repeats the same page cursor %q; stopped instead of looping", r.endpoint, after)
+	case p.pages >= maxPages:
+		return "", fmt.Errorf("%s: more than %d pages; stopped instead of paging without end", r.endpoint, maxPages)
+	}
+	p.seen[after] = true
+	return after, nil
 }
 
 // nextCursor returns the "after" cursor of the Link rel="next" header, "" on the last page.

@@ -89,12 +89,12 @@ func zoneBody(z itp.Zone, put bool) (okta.ListNetworkZones200ResponseInner, erro
 
 func (c *Client) zoneFrom(r result, what string) (itp.Zone, error) {
 	var w wireZone
-	if err := decode(r, what, &w); err != nil {
+	if err := decodeOne(r, what, &w); err != nil {
 		return itp.Zone{}, err
 	}
 	z, err := w.zone()
 	if err != nil {
-		return z, err
+		return z, fmt.Errorf("%s: %w", r.endpoint, err)
 	}
 	c.names.addZone(z.Meta.ID, z.Name)
 	return z, nil
