@@ -36,6 +36,9 @@ type Env struct {
 	GitHubHTTPClient *http.Client
 	// Now is the clock of the audit record; nil means time.Now.
 	Now func() time.Time
+	// Version is itpsync's version, shown in the footer of comments and summaries; ""
+	// means "dev".
+	Version string
 }
 
 // Exit codes of Run.

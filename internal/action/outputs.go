@@ -15,6 +15,7 @@ const (
 	ResultApplied         = "applied"
 	ResultApplyFailed     = "apply-failed"
 	ResultPlanChanged     = "plan-changed"
+	ResultAlreadyApplied  = "already-applied"
 	ResultDrifted         = "drifted"
 	ResultInSync          = "in-sync"
 	ResultInvalid         = "invalid"

@@ -34,7 +34,7 @@ func (x *run) pullRequest(ctx context.Context) int {
 		md := x.invalidMarkdown(l)
 		x.summary(md)
 		if !fork {
-			body := md + "\n" + footer("", head)
+			body := md + "\n" + x.footer("", "head", head)
 			if err := x.upsertComment(ctx, pr, notify.Meta{metaHead: head, metaStatus: ResultInvalid}, body); err != nil {
 				x.warnf("%v", err)
 			}
@@ -57,17 +57,18 @@ func (x *run) pullRequest(ctx context.Context) int {
 	org.maskToken()
 	if err != nil {
 		body := fmt.Sprintf("### ❌ itpsync plan%s\n\nThe plan failed, so there is no plan to review for this commit: %s\n\n%s",
-			x.envHeading(), mdText(err.Error()), footer("", head))
+			x.envHeading(), mdText(err.Error()), x.footer("", "head", head))
 		if cerr := x.upsertComment(ctx, pr, notify.Meta{metaHead: head, metaStatus: ResultError}, body); cerr != nil {
 			x.warnf("%v", cerr)
 		}
 		return x.fail(fmt.Errorf("plan: %w", err))
 	}
-	return x.reportPlan(ctx, p, pr, head)
+	return x.reportPlan(ctx, p, pr, "head", head)
 }
 
-// reportPlan writes the plan to the outputs, the log, the comment and the summary.
-func (x *run) reportPlan(ctx context.Context, p *plan.Plan, pr int, head string) int {
+// reportPlan writes the plan to the outputs, the log, the comment and the summary. sha is
+// the pull request's head (label "head") or the commit planned (label "commit").
+func (x *run) reportPlan(ctx context.Context, p *plan.Plan, pr int, label, sha string) int {
 	if tooLarge, err := x.out.setPlan(p); err != nil {
 		return x.fail(err)
 	} else if tooLarge {
@@ -79,11 +80,11 @@ func (x *run) reportPlan(ctx context.Context, p *plan.Plan, pr int, head string)
 	}
 	x.logText("Plan", func(b *strings.Builder) error { return render.Plan(b, render.Text, p, render.Options{}) })
 
-	meta := notify.Meta{metaFingerprint: p.Fingerprint, metaHead: head, metaStatus: "planned"}
+	meta := notify.Meta{metaFingerprint: p.Fingerprint, metaHead: sha, metaStatus: "planned"}
 	if enc := encodeEntries(planEntries(p)); enc != "" {
 		meta[metaEntries] = enc
 	}
-	foot := footer(p.Fingerprint, head)
+	foot := x.footer(p.Fingerprint, label, sha)
 	budget := commentBudget - len(meta[metaEntries]) - len(foot)
 	body := x.markdown("plan", planMD(p), render.Options{MaxBytes: budget, Footer: foot, DetailsURL: x.gh.RunURL()})
 	code := ExitOK
@@ -118,7 +119,7 @@ func (x *run) planOnly(ctx context.Context) int {
 	if err != nil {
 		return x.fail(fmt.Errorf("plan: %w", err))
 	}
-	return x.reportPlan(ctx, p, 0, x.gh.SHA)
+	return x.reportPlan(ctx, p, 0, "commit", x.gh.SHA)
 }
 
 // forkNoPlan ends a pull request run that cannot plan: the definitions were validated
@@ -137,7 +138,7 @@ func (x *run) forkNoPlan(l *loaded, why string) int {
 // fork; with a token that can write it is a configuration error, said on the comment too.
 func (x *run) noCredentials(ctx context.Context, l *loaded, pr int, head string) int {
 	body := fmt.Sprintf("### ⚠️ itpsync plan%s\n\nThe definitions are valid, but this run has no Okta credentials, so there is no plan. "+
-		"Pass `okta_api_token`, or `okta_client_id` with `okta_private_key`, from secrets.\n\n%s", x.envHeading(), footer("", head))
+		"Pass `okta_api_token`, or `okta_client_id` with `okta_private_key`, from secrets.\n\n%s", x.envHeading(), x.footer("", "head", head))
 	err := x.upsertComment(ctx, pr, notify.Meta{metaHead: head, metaStatus: "no-credentials"}, body)
 	if err != nil && isPermission(err) {
 		return x.forkNoPlan(l, "this run has no Okta credentials and a read-only token, which is what GitHub gives runs "+

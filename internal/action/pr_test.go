@@ -141,12 +141,24 @@ func TestPullRequestLife(t *testing.T) {
 				t.Errorf("summary lacks the outcome:\n%s", r.summary)
 			}
 
-			// The same push again (a re-run): nothing to apply, the comment says so.
+			// The same push again (a re-run of the apply job): nothing is applied twice and the
+			// comment keeps the record of the apply.
+			writes = h.gh.Writes()
+			oktaWrites := h.oktaWrites()
 			r = h.run()
 			wantCode(t, r, 0)
 			wantOutputs(t, r, map[string]string{"result": ResultNoChanges, "has_changes": "false"})
-			if c4 := h.onlyComment(); !strings.Contains(c4.Body, "nothing to apply") {
-				t.Errorf("comment after a no-op re-run:\n%s", c4.Body)
+			if n := h.gh.Writes() - writes; n != 0 {
+				t.Errorf("a re-run of a successful apply made %d GitHub writes, want 0", n)
+			}
+			if d := cmp.Diff(oktaWrites, h.oktaWrites()); d != "" {
+				t.Errorf("a re-run of a successful apply wrote to Okta (-before +after):\n%s", d)
+			}
+			if c4 := h.onlyComment(); c4.Body != c3.Body {
+				t.Errorf("comment after a no-op re-run changed:\n%s", c4.Body)
+			}
+			if !strings.Contains(r.summary, "already applied commit `"+shortSHA(mergeSHA)+"`") {
+				t.Errorf("summary of the re-run does not say the commit was already applied:\n%s", r.summary)
 			}
 			if oauth {
 				if len(h.tokens) == 0 {
@@ -289,7 +301,7 @@ func TestLargePlan(t *testing.T) {
 	if n := len([]rune(c.Body)); n >= 65536 {
 		t.Errorf("comment has %d characters", n)
 	}
-	if !strings.Contains(c.Body, `"fingerprint":"sha256:`) || !strings.Contains(c.Body, "plan fingerprint `sha256:") {
+	if !strings.Contains(c.Body, `"fingerprint":"sha256:`) || !strings.Contains(c.Body, "Plan fingerprint `sha256:") {
 		t.Errorf("the cut comment lost its fingerprint")
 	}
 	if n := len(r.summary); n > 1<<20 || n < 100<<10 {

@@ -25,6 +25,12 @@ func (rv review) fingerprint() string {
 	return rv.comment.Meta[metaFingerprint]
 }
 
+// appliedAt reports whether the plan comment records a successful apply of commit sha:
+// this run is a re-run of that apply job (or a second workflow applying the same push).
+func (rv review) appliedAt(sha string) bool {
+	return rv.comment != nil && rv.comment.Meta[metaStatus] == ResultApplied && rv.comment.Meta[metaCommit] == sha
+}
+
 // apply is the push to the default branch: apply exactly the plan reviewed on the merged
 // pull request, or refuse and say which objects differ.
 func (x *run) apply(ctx context.Context) int {
@@ -61,10 +67,13 @@ func (x *run) apply(ctx context.Context) int {
 		x.warnf("the plan is too large for the plan_json output; it is left empty")
 	}
 	x.logText("Plan", func(b *strings.Builder) error { return render.Plan(b, render.Text, fresh, render.Options{}) })
+	if rv.appliedAt(sha) {
+		return x.alreadyApplied(rv, sha, fresh)
+	}
 	if len(fresh.Changes) == 0 {
 		x.out.set("result", ResultNoChanges)
-		status := fmt.Sprintf("### ✅ itpsync apply%s\n\nMerged as `%s`: the org already matches the definitions, nothing to apply.\n\n",
-			x.envHeading(), shortSHA(sha))
+		status := fmt.Sprintf("### ✅ itpsync apply%s\n\n%s\n\nThe org already matches the definitions: nothing to apply.\n\n",
+			x.envHeading(), x.applyContext(rv, sha))
 		return x.reportApply(ctx, rv, sha, ResultNoChanges, status, fresh, ExitOK)
 	}
 	if why := x.unreviewed(rv, sha, fresh); why != "" {
@@ -91,7 +100,8 @@ func (x *run) apply(ctx context.Context) int {
 		x.errorf("%v", err)
 	case err != nil:
 		x.out.set("result", ResultApplyFailed)
-		status := fmt.Sprintf("### ❌ itpsync apply%s\n\nThe apply of `%s` could not start: %s\n\n", x.envHeading(), shortSHA(sha), mdText(err.Error()))
+		status := fmt.Sprintf("### ❌ itpsync apply%s\n\n%s\n\nThe apply could not start, so nothing was written to the org: %s\n\n",
+			x.envHeading(), x.applyContext(rv, sha), mdText(err.Error()))
 		x.reportApply(ctx, rv, sha, ResultApplyFailed, status, fresh, ExitFailed)
 		return x.fail(fmt.Errorf("apply: %w", err))
 	}
@@ -103,7 +113,55 @@ func (x *run) apply(ctx context.Context) int {
 	x.out.set("result", result)
 	x.logText("Apply", func(b *strings.Builder) error { return render.Result(b, render.Text, res, render.Options{}) })
 	status := x.markdown("apply result", resultMD(res), render.Options{MaxBytes: commentBudget / 2})
+	// The context line goes under the renderer's heading.
+	if h, rest, ok := strings.Cut(status, "\n\n"); ok && strings.HasPrefix(h, "#") {
+		status = h + "\n\n" + x.applyContext(rv, sha) + "\n\n" + rest
+	} else {
+		status = x.applyContext(rv, sha) + "\n\n" + status
+	}
 	return x.reportApply(ctx, rv, sha, result, status, fresh, code)
+}
+
+// applyContext is the line that says which commit and pull request an apply report is
+// about, and links the run that wrote it.
+func (x *run) applyContext(rv review, sha string) string {
+	s := fmt.Sprintf("Commit `%s`", shortSHA(sha))
+	if rv.pr != nil {
+		s += fmt.Sprintf(", merged from pull request #%d", rv.pr.Number)
+	} else {
+		s += ", pushed without a pull request"
+	}
+	if u := x.gh.RunURL(); u != "" {
+		s += " · [workflow run](" + u + ")"
+	}
+	return s + "."
+}
+
+// alreadyApplied ends a re-run of an apply that succeeded: the comment keeps the record of
+// that apply, and nothing is written to the org a second time. When the org matches the
+// definitions that is a success; when changes are pending again (the org was changed back
+// since), they are not applied again by this commit: a new reviewed plan is needed.
+func (x *run) alreadyApplied(rv review, sha string, fresh *plan.Plan) int {
+	done := fmt.Sprintf("An earlier run already applied commit `%s` (the plan comment on pull request #%d records it)",
+		shortSHA(sha), rv.pr.Number)
+	foot := x.footer(fresh.Fingerprint, "commit", sha)
+	if len(fresh.Changes) == 0 {
+		x.out.set("result", ResultNoChanges)
+		x.logf("commit %s was already applied by an earlier run and the org still matches the definitions: nothing to do", shortSHA(sha))
+		x.summary(fmt.Sprintf("### ✅ itpsync apply%s\n\n%s, and the org still matches the definitions: nothing to do. "+
+			"The pull request's comment is left as it is.\n\n%s\n", x.envHeading(), done, foot))
+		return ExitOK
+	}
+	x.out.set("result", ResultAlreadyApplied)
+	x.errorf("apply refused: commit %s was already applied by an earlier run, and %s are pending again (the org was changed since); "+
+		"not applying the same commit twice: merge a pull request (an empty commit is enough) to review and apply the current plan",
+		shortSHA(sha), plural(len(fresh.Changes), "change"))
+	status := fmt.Sprintf("### ⛔ itpsync apply refused%s\n\n%s. %s are pending again, so the org was changed since; "+
+		"a commit is applied once, so nothing was written. Merge a pull request (an empty commit is enough) to review and "+
+		"apply the current plan below. The pull request's comment is left as it is.\n\n",
+		x.envHeading(), done, plural(len(fresh.Changes), "change"))
+	x.summary(status + x.markdown("plan", planMD(fresh), render.Options{MaxBytes: summaryBudget, Footer: foot, Title: "Current plan (not applied)"}))
+	return ExitFailed
 }
 
 // findReview finds the pull request merged as sha and its plan comment.
@@ -155,7 +213,8 @@ func (x *run) reviewDiff(rv review, fresh *plan.Plan) []entryDiff {
 func (x *run) refuse(ctx context.Context, rv review, sha string, fresh *plan.Plan, why string, diffs []entryDiff) int {
 	x.out.set("result", ResultPlanChanged)
 	var b strings.Builder
-	fmt.Fprintf(&b, "### ⛔ itpsync apply refused%s\n\nNothing was applied for `%s`: %s.\n\n", x.envHeading(), shortSHA(sha), mdText(why))
+	fmt.Fprintf(&b, "### ⛔ itpsync apply refused%s\n\n%s\n\nNothing was written to the org: %s.\n\n",
+		x.envHeading(), x.applyContext(rv, sha), mdText(why))
 	if len(diffs) > 0 {
 		b.WriteString("Objects that differ from the reviewed plan:\n\n")
 		for _, d := range diffs {
@@ -190,7 +249,7 @@ func (x *run) reportApply(ctx context.Context, rv review, sha, result, status st
 	if rv.pr != nil {
 		head = rv.pr.HeadSHA
 	}
-	foot := footer(fresh.Fingerprint, head)
+	foot := x.footer(fresh.Fingerprint, "commit", sha)
 	x.summary(status + x.markdown("plan", planMD(fresh), render.Options{MaxBytes: summaryBudget, Footer: foot, Title: title}))
 	if rv.pr == nil {
 		return code

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/itpsync/itpsync/internal/notify/githubfake"
+	"github.com/itpsync/itpsync/internal/oktaemu"
 )
 
 // TestApplyRefusesChangedPlan: the org changes out of band between review and merge, so
@@ -134,5 +135,50 @@ func TestApplyFailure(t *testing.T) {
 	}
 	if w := h.oktaWrites(); w["POST /api/v1/zones"] != 1 {
 		t.Errorf("Okta writes = %v, want the one zone that was not rejected", w)
+	}
+}
+
+// TestApplyRerunAfterRevert: a successful apply's job is re-run after the org was changed
+// back: the comment records that the commit was applied, so nothing is applied twice, the
+// job fails with result already-applied and the comment keeps the apply's record.
+func TestApplyRerunAfterRevert(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.gh.AddPull(githubfake.Pull{Number: 7, HeadSHA: headV1})
+	h.definitions(map[string]string{"zones.yaml": zonesV1})
+	h.prEvent("opened", headV1)
+	wantCode(t, h.run(), 0)
+	h.gh.MergePull(7, mergeSHA)
+	h.pushEvent(mergeSHA)
+	wantOutputs(t, h.run(), map[string]string{"result": ResultApplied})
+	applied := h.onlyComment()
+
+	// An administrator deletes the zone the apply created.
+	var id string
+	h.emu.Seed(func(o *oktaemu.Org) { id = o.ZoneID("Corporate VPN") })
+	if id == "" {
+		t.Fatal("the apply did not create the zone")
+	}
+	h.oktaAPI("POST", "/api/v1/zones/"+id+"/lifecycle/deactivate", "")
+	h.oktaAPI("DELETE", "/api/v1/zones/"+id, "")
+	h.emu.ResetRequests()
+	writes := h.gh.Writes()
+
+	r := h.run()
+	wantCode(t, r, 1)
+	wantOutputs(t, r, map[string]string{"result": ResultAlreadyApplied, "to_add": "1"})
+	if w := h.oktaWrites(); len(w) != 0 {
+		t.Errorf("a re-run applied the same commit again: %v", w)
+	}
+	if n := h.gh.Writes() - writes; n != 0 {
+		t.Errorf("%d GitHub writes, want 0 (the comment keeps the apply's record)", n)
+	}
+	if c := h.onlyComment(); c.Body != applied.Body {
+		t.Errorf("the comment changed:\n%s", c.Body)
+	}
+	if errs := annotations(r.stdout, "error"); len(errs) != 1 || !strings.Contains(errs[0], "already applied") {
+		t.Errorf("errors = %q", errs)
+	}
+	if !strings.Contains(r.summary, "Current plan (not applied)") || !strings.Contains(r.summary, "network_zones.corporate_vpn") {
+		t.Errorf("summary lacks the pending plan:\n%s", r.summary)
 	}
 }

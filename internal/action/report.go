@@ -34,14 +34,23 @@ func (x *run) markdown(what string, f renderFunc, o render.Options) string {
 }
 
 func planMD(p *plan.Plan) renderFunc {
+	p = withoutFingerprint(p)
 	return func(b *strings.Builder, o render.Options) error { return render.Plan(b, render.Markdown, p, o) }
 }
 
+// driftMD renders a drift report without the plan fingerprint: it means nothing to the
+// reader of a drift issue (the issue's digest decides whether the drift changed).
 func driftMD(p *plan.Plan) renderFunc {
+	p = withoutFingerprint(p)
 	return func(b *strings.Builder, o render.Options) error { return render.Drift(b, render.Markdown, p, o) }
 }
 
 func resultMD(r *plan.Result) renderFunc {
+	if r != nil {
+		c := *r
+		c.Plan = withoutFingerprint(r.Plan)
+		r = &c
+	}
 	return func(b *strings.Builder, o render.Options) error { return render.Result(b, render.Markdown, r, o) }
 }
 
@@ -58,18 +67,42 @@ func (x *run) logText(title string, f func(b *strings.Builder) error) {
 	x.r.EndGroup()
 }
 
-// footer is the comment's last line, kept whatever is cut: the plan's fingerprint and the
-// pull request's head commit, visibly. It holds no run link, so an unchanged plan gives
-// an unchanged comment that is not edited.
-func footer(fingerprint, head string) string {
+// footer is the one line that ends a comment, a summary and every apply report, kept
+// whatever is cut: "Plan fingerprint `sha256:…` for head `abc…` · environment `x` ·
+// itpsync v1". label names what sha is ("head" of the pull request, "commit" of the push).
+// It holds no run link, so an unchanged plan gives an unchanged comment that is not edited.
+func (x *run) footer(fingerprint, label, sha string) string {
 	var parts []string
-	if head != "" {
-		parts = append(parts, "head "+"`"+shortSHA(head)+"`")
+	switch {
+	case fingerprint != "" && sha != "":
+		parts = append(parts, fmt.Sprintf("Plan fingerprint `%s` for %s `%s`", fingerprint, label, shortSHA(sha)))
+	case fingerprint != "":
+		parts = append(parts, fmt.Sprintf("Plan fingerprint `%s`", fingerprint))
+	case sha != "":
+		parts = append(parts, fmt.Sprintf("%s%s `%s`", strings.ToUpper(label[:1]), label[1:], shortSHA(sha)))
 	}
-	if fingerprint != "" {
-		parts = append(parts, "plan fingerprint `"+fingerprint+"`")
+	if x.in.Environment != "" {
+		parts = append(parts, "environment `"+mdCode(x.in.Environment)+"`")
+	} else {
+		parts = append(parts, "default environment")
 	}
-	return notify.FooterMarker + "\n<sub>itpsync · " + strings.Join(parts, " · ") + "</sub>"
+	v := x.env.Version
+	if v == "" {
+		v = "dev"
+	}
+	parts = append(parts, "itpsync "+mdText(v))
+	return notify.FooterMarker + "\n<sub>" + strings.Join(parts, " · ") + "</sub>"
+}
+
+// withoutFingerprint is p for the markdown renderer: the footer line carries the
+// fingerprint, once.
+func withoutFingerprint(p *plan.Plan) *plan.Plan {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	c.Fingerprint = ""
+	return &c
 }
 
 func shortSHA(s string) string {

@@ -28,5 +28,5 @@ func runAction(ctx context.Context, env *Env, args []string) int {
 	// An org URL on a loopback address with a port is an emulator: route to its port,
 	// which the Okta SDK would drop (the same routing as the other commands).
 	orgURL := strings.TrimSpace(getenv("INPUT_OKTA_ORG_URL"))
-	return action.Run(ctx, action.Env{Getenv: getenv, Stdout: env.Stdout, HTTPClient: loopbackClient(orgURL)})
+	return action.Run(ctx, action.Env{Getenv: getenv, Stdout: env.Stdout, HTTPClient: loopbackClient(orgURL), Version: Version})
 }
