@@ -191,8 +191,17 @@ func compute(ctx context.Context, org Org, d *Definitions, mode string) (*plan.P
 type StaleError struct {
 	// Addresses are the objects whose change differs, sorted.
 	Addresses []string
+	// Reasons says, by address, what differs ("changed in the org since the plan: status").
+	Reasons map[string]string
 }
 
 func (e *StaleError) Error() string {
-	return fmt.Sprintf("the org changed since the plan was made: %s; run plan again", strings.Join(e.Addresses, ", "))
+	parts := make([]string, len(e.Addresses))
+	for i, a := range e.Addresses {
+		parts[i] = a
+		if r := e.Reasons[a]; r != "" {
+			parts[i] += " (" + r + ")"
+		}
+	}
+	return fmt.Sprintf("the org changed since the plan was made: %s; run plan again", strings.Join(parts, ", "))
 }

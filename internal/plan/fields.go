@@ -172,3 +172,47 @@ func setFields(fs []field, created bool) []FieldChange {
 func sortFields(fs []FieldChange) {
 	sort.Slice(fs, func(i, j int) bool { return fs[i].Path < fs[j].Path })
 }
+
+// objectFields lists every compared argument of an itp object, priority included (the
+// pre-provisioned post-auth rule's too: a write carries it back), or nil for anything else.
+func objectFields(v any) []field {
+	switch o := v.(type) {
+	case *itp.Zone:
+		return zoneFields(o)
+	case *itp.EntityRiskRule:
+		return entityRiskRuleFields(o, true)
+	case *itp.PostAuthRule:
+		return append(postAuthRuleFields(o), field{"priority", num(o.Priority)})
+	case *itp.SessionViolationRule:
+		return sessionViolationFields(o, true)
+	case *itp.Provider:
+		return providerFields(o)
+	case *itp.UserRisk:
+		return userRiskFields(o)
+	}
+	return nil
+}
+
+// ObjectDiff returns the arguments that differ between two objects of one kind (pointers to
+// itp types, as in Change.Before): what changed in the org between two reads of an
+// object. Objects of different or unknown types give nil.
+func ObjectDiff(a, b any) []FieldChange {
+	fa, fb := objectFields(a), objectFields(b)
+	if fa == nil || len(fa) != len(fb) {
+		return nil
+	}
+	for i := range fa {
+		if fa[i].path != fb[i].path {
+			return nil
+		}
+	}
+	fa, fb = sortedFields(fa), sortedFields(fb)
+	return diffFields(fa, fb)
+}
+
+// sortedFields sorts a field list by path (the post-auth rule's priority is appended).
+func sortedFields(fs []field) []field {
+	out := slices.Clone(fs)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].path < out[j].path })
+	return out
+}

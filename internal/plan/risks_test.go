@@ -158,3 +158,27 @@ func TestDriftRisks(t *testing.T) {
 		t.Errorf("drift risks (-want +got):\n%s\nchanges %v", diff, addresses(p))
 	}
 }
+
+func TestObjectDiff(t *testing.T) {
+	a := seedActual()
+	pa := *a.PostAuthRule
+	pa.Priority, pa.Status = 2, "INACTIVE"
+	z := a.Zones[1]
+	z.Gateways = []string{"10.0.0.0/8"}
+	tests := []struct {
+		name string
+		a, b any
+		want []FieldChange
+	}{
+		{"post-auth priority and status", a.PostAuthRule, &pa, []FieldChange{{"priority", 1, 2}, {"status", "ACTIVE", "INACTIVE"}}},
+		{"zone gateways", &a.Zones[1], &z, []FieldChange{{"gateways", a.Zones[1].Gateways, []string{"10.0.0.0/8"}}}},
+		{"same", &a.Zones[0], &a.Zones[0], nil},
+		{"different kinds", &a.Zones[0], a.PostAuthRule, nil},
+		{"not objects", "x", 1, nil},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, ObjectDiff(tt.a, tt.b)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
