@@ -35,7 +35,7 @@ func (x *run) pullRequest(ctx context.Context) int {
 		x.summary(md)
 		if !fork {
 			body := md + "\n" + x.footer("", "head", head)
-			if err := x.upsertComment(ctx, pr, notify.Meta{metaHead: head, metaStatus: ResultInvalid}, body); err != nil {
+			if err := x.prComment(ctx, pr, notify.Meta{metaHead: head, metaStatus: ResultInvalid}, body); err != nil {
 				x.warnf("%v", err)
 			}
 		}
@@ -58,7 +58,7 @@ func (x *run) pullRequest(ctx context.Context) int {
 	if err != nil {
 		body := fmt.Sprintf("### ❌ itpsync plan%s\n\nThe plan failed, so there is no plan to review for this commit: %s\n\n%s",
 			x.envHeading(), mdText(err.Error()), x.footer("", "head", head))
-		if cerr := x.upsertComment(ctx, pr, notify.Meta{metaHead: head, metaStatus: ResultError}, body); cerr != nil {
+		if cerr := x.prComment(ctx, pr, notify.Meta{metaHead: head, metaStatus: ResultError}, body); cerr != nil {
 			x.warnf("%v", cerr)
 		}
 		return x.fail(fmt.Errorf("plan: %w", err))
@@ -89,7 +89,7 @@ func (x *run) reportPlan(ctx context.Context, p *plan.Plan, pr int, label, sha s
 	body := x.markdown("plan", planMD(p), render.Options{MaxBytes: budget, Footer: foot, DetailsURL: x.gh.RunURL()})
 	code := ExitOK
 	if pr > 0 {
-		if err := x.upsertComment(ctx, pr, meta, body); err != nil {
+		if err := x.prComment(ctx, pr, meta, body); err != nil {
 			x.errorf("%v", err)
 			code = ExitFailed
 		}
@@ -139,7 +139,7 @@ func (x *run) forkNoPlan(l *loaded, why string) int {
 func (x *run) noCredentials(ctx context.Context, l *loaded, pr int, head string) int {
 	body := fmt.Sprintf("### ⚠️ itpsync plan%s\n\nThe definitions are valid, but this run has no Okta credentials, so there is no plan. "+
 		"Pass `okta_api_token`, or `okta_client_id` with `okta_private_key`, from secrets.\n\n%s", x.envHeading(), x.footer("", "head", head))
-	err := x.upsertComment(ctx, pr, notify.Meta{metaHead: head, metaStatus: "no-credentials"}, body)
+	err := x.prComment(ctx, pr, notify.Meta{metaHead: head, metaStatus: "no-credentials"}, body)
 	if err != nil && isPermission(err) {
 		return x.forkNoPlan(l, "this run has no Okta credentials and a read-only token, which is what GitHub gives runs "+
 			"without access to secrets (Dependabot pull requests, for example)")
@@ -148,4 +148,25 @@ func (x *run) noCredentials(ctx context.Context, l *loaded, pr int, head string)
 		x.errorf("%v", err)
 	}
 	return x.fail(errNoOktaCredentials)
+}
+
+// prComment is upsertComment for a pull request run. It leaves a comment that records an
+// apply (a commit in its meta) as it is: the pull request was merged and applied, and a
+// plan run that finishes late (or is re-run) must not overwrite the outcome.
+func (x *run) prComment(ctx context.Context, pr int, meta notify.Meta, body string) error {
+	gc, err := x.github()
+	if err != nil {
+		return err
+	}
+	old, err := gc.FindComment(ctx, pr, x.marker())
+	if err != nil {
+		return err
+	}
+	if old != nil && old.Meta[metaCommit] != "" {
+		x.out.set("comment_url", old.URL)
+		x.logf("pull request #%d: its comment records the apply of commit %s (%s); the plan is not posted over it",
+			pr, shortSHA(old.Meta[metaCommit]), old.Meta[metaStatus])
+		return nil
+	}
+	return x.upsertComment(ctx, pr, meta, body)
 }

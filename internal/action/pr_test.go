@@ -311,3 +311,32 @@ func TestLargePlan(t *testing.T) {
 		t.Errorf("warnings = %q", w)
 	}
 }
+
+// TestLatePlanKeepsApplyRecord: a plan run of the pull request that finishes after the
+// merge's apply (or is re-run later) leaves the comment that records the apply as it is.
+func TestLatePlanKeepsApplyRecord(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	h.gh.AddPull(githubfake.Pull{Number: 7, HeadSHA: headV1})
+	h.definitions(map[string]string{"zones.yaml": zonesV1})
+	h.prEvent("opened", headV1)
+	wantCode(t, h.run(), 0)
+	h.gh.MergePull(7, mergeSHA)
+	h.pushEvent(mergeSHA)
+	wantOutputs(t, h.run(), map[string]string{"result": ResultApplied})
+	applied := h.onlyComment()
+
+	writes := h.gh.Writes()
+	h.prEvent("synchronize", headV1)
+	r := h.run()
+	wantCode(t, r, 0)
+	wantOutputs(t, r, map[string]string{"result": ResultNoChanges, "comment_url": applied.HTMLURL})
+	if n := h.gh.Writes() - writes; n != 0 {
+		t.Errorf("a late plan made %d GitHub writes, want 0", n)
+	}
+	if c := h.onlyComment(); c.Body != applied.Body {
+		t.Errorf("a late plan overwrote the apply's record:\n%s", c.Body)
+	}
+	if !strings.Contains(r.stdout, "records the apply of commit "+shortSHA(mergeSHA)) {
+		t.Errorf("the log does not say why the comment was left:\n%s", r.stdout)
+	}
+}
