@@ -14,7 +14,7 @@ import (
 func runDemo(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "demo", "")
 	out := fs.String("out", demo.DefaultOut, "folder for everything the action would post, as markdown (created; only this folder is written)")
-	policies := fs.String("policies", "policies", "definitions folder (read, never written)")
+	policies := fs.String("policies", "policies", "definitions folder (read, never written); it must define an environment \"demo\" without org_url")
 	latency := fs.Duration("latency", 0, "latency the Okta emulator adds to every API response, e.g. 50ms")
 	noColor := fs.Bool("no-color", false, "no colours (also off when NO_COLOR is set or stdout is not a terminal)")
 	if done, code := parseFlags(fs, args); done {

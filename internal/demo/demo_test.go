@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +19,8 @@ const (
 	testOktaToken   = "00demoOKTAtokenNEVERshown-3c9f1e"
 	testGitHubToken = "ghs_demoGITHUBtokenNEVERshown_8d2a"
 )
+
+var reFingerprint = regexp.MustCompile(`(?i)fingerprint[^\n]*?(sha256:[0-9a-f]{64})`)
 
 var testNow = time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
 
@@ -149,8 +152,8 @@ func TestDemoWalksTheLoop(t *testing.T) {
 		t.Errorf("files (-want +got):\n%s", d)
 	}
 	contents := map[string][]string{
-		"01-pull-request-comment.md": {"<!-- itpsync:", "plan fingerprint `sha256:", "network_zones.corporate_vpn", "```diff"},
-		"02-pull-request-comment.md": {`"status":"applied"`, "Apply complete: 8 applied, 0 failed", "plan fingerprint `sha256:"},
+		"01-pull-request-comment.md": {"<!-- itpsync:", "network_zones.corporate_vpn", "```diff"},
+		"02-pull-request-comment.md": {`"status":"applied"`, "Apply complete: 8 applied, 0 failed"},
 		"03-console-changes.md":      {"0.0.0.0/0", "CrowdStrike Threat Intelligence", "Contractor Office"},
 		"04-drift-issue.md": {"# ITP drift", "0.0.0.0/0", "INACTIVE", "CrowdStrike Threat Intelligence",
 			"high-risk", "network_zones.contractor_office", "```yaml\ncontractor_office:\n  name: Contractor Office"},
@@ -170,6 +173,14 @@ func TestDemoWalksTheLoop(t *testing.T) {
 				t.Errorf("%s lacks %q:\n%s", name, want, text)
 			}
 		}
+	}
+
+	// The reviewed plan's fingerprint is on the comment, and the apply kept it.
+	m := reFingerprint.FindStringSubmatch(r.files["01-pull-request-comment.md"])
+	if m == nil {
+		t.Errorf("the plan comment shows no fingerprint")
+	} else if fp := m[1]; !strings.Contains(r.files["02-pull-request-comment.md"], fp) {
+		t.Errorf("the applied comment lacks the reviewed fingerprint %s", fp)
 	}
 
 	// The made-up tokens appear nowhere: not in the output, not in any file (logs,

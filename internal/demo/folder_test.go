@@ -89,9 +89,33 @@ func TestPrepareFolderReusesItsOwn(t *testing.T) {
 func TestRunFailsClearly(t *testing.T) {
 	aFile := filepath.Join(t.TempDir(), "a-file")
 	writeFile(t, aFile, "x")
-	_, err := Run(context.Background(), Config{Dir: filepath.Join(aFile, "out"), Policies: policiesDir(t)})
-	if err == nil || !strings.Contains(err.Error(), "output folder") {
-		t.Fatalf("Run into a folder under a file = %v, want an output folder error", err)
+	invalid := filepath.Join(t.TempDir(), "invalid")
+	writeFile(t, filepath.Join(invalid, "env.yaml"), "environments:\n  demo: {}\n")
+	writeFile(t, filepath.Join(invalid, "zones.yaml"), "network_zones:\n  a:\n    name: A\n    type: IPX\n")
+	for _, tc := range []struct {
+		name, dir, policies string
+		want                []string
+	}{
+		{"output folder under a file", filepath.Join(aFile, "out"), policiesDir(t), []string{"output folder"}},
+		{"no demo environment", filepath.Join(t.TempDir(), "out"), policiesDir(t),
+			[]string{"step 1 (a pull request adds the definitions): the action failed (exit 1)", `unknown environment "demo"`}},
+		{"invalid definitions", filepath.Join(t.TempDir(), "out"), invalid,
+			[]string{"step 1 (a pull request adds the definitions)", `invalid type "IPX"`, "the definitions are invalid"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Run(context.Background(), Config{Dir: tc.dir, Policies: tc.policies, OktaToken: testOktaToken, GitHubToken: testGitHubToken})
+			if err == nil {
+				t.Fatal("Run succeeded")
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q lacks %q", err, want)
+				}
+			}
+			if strings.Contains(err.Error(), testOktaToken) || strings.Contains(err.Error(), testGitHubToken) {
+				t.Errorf("error %q holds a token", err)
+			}
+		})
 	}
 }
 
