@@ -32,6 +32,9 @@ type Client struct {
 	wrote    bool
 
 	names *nameCache
+	// slots bounds the API calls in flight across the whole client: groups nest (user
+	// risks run inside Read's group), so bounding goroutines alone would not bound calls.
+	slots chan struct{}
 }
 
 // New validates cfg and returns a Client. It makes no request.
@@ -59,7 +62,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	tr := newTransport(base, cfg)
 	hc.Transport = tr
-	c := &Client{cfg: cfg, org: org, tr: tr, http: hc, names: newNameCache()}
+	c := &Client{cfg: cfg, org: org, tr: tr, http: hc, names: newNameCache(), slots: make(chan struct{}, cfg.Concurrency)}
 	// Build the read client now so that an SDK configuration problem shows at start-up.
 	if _, err := c.api(false); err != nil {
 		return nil, err

@@ -101,6 +101,12 @@ type result struct {
 // carries Okta's errorSummary and errorCauses. A 2xx answer that the SDK failed to decode
 // into its model is a success: the body is returned for our own decoding.
 func (c *Client) call(ctx context.Context, fn sdkCall) (result, error) {
+	select {
+	case c.slots <- struct{}{}:
+		defer func() { <-c.slots }()
+	case <-ctx.Done():
+		return result{}, ctx.Err()
+	}
 	rec := &callRecord{}
 	resp, err := fn(context.WithValue(ctx, callRecordKey{}, rec))
 	endpoint, terr := rec.get()

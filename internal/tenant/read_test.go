@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/itpsync/itpsync/internal/itp"
 	"github.com/itpsync/itpsync/internal/oktaemu"
@@ -109,4 +111,35 @@ func BenchmarkRead(b *testing.B) {
 		calls += c.Stats().Calls
 	}
 	b.ReportMetric(float64(calls)/float64(b.N), "calls/op")
+}
+
+// Reads of independent kinds run concurrently, never more than Config.Concurrency at once.
+func TestReadConcurrencyIsBounded(t *testing.T) {
+	for _, limit := range []int{1, 2, 3} {
+		t.Run(fmt.Sprint(limit), func(t *testing.T) {
+			emu := oktaemu.New(oktaemu.Options{Token: testToken, Seed: bigSeed(20, 3), PageSize: 5, Latency: 5 * time.Millisecond})
+			var mu sync.Mutex
+			inFlight, peak := 0, 0
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				inFlight++
+				peak = max(peak, inFlight)
+				mu.Unlock()
+				defer func() { mu.Lock(); inFlight--; mu.Unlock() }()
+				emu.ServeHTTP(w, r)
+			}))
+			defer srv.Close()
+			c, err := New(Config{OrgURL: srv.URL, APIToken: testToken, Concurrency: limit,
+				HTTPClient: &http.Client{Transport: oktaemu.RoutingTransport(srv.Listener.Addr().String(), nil)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.Read(ctxT(t), ReadOptions{Users: []string{"jane.doe@example.com", "john.roe@example.com"}, Groups: []string{"Everyone"}}); err != nil {
+				t.Fatal(err)
+			}
+			if peak > limit {
+				t.Errorf("%d requests in flight at once, want at most %d", peak, limit)
+			}
+		})
+	}
 }
