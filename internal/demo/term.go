@@ -64,7 +64,7 @@ func (p *printer) done(took time.Duration, format string, args ...any) {
 func (p *printer) markdown(title, md string) {
 	p.printf("   %s\n", p.style(ansiDim, "┌─ "+title))
 	for _, l := range strings.Split(strings.TrimRight(renderMarkdown(md, p.color), "\n"), "\n") {
-		p.printf("   %s %s\n", p.style(ansiDim, "│"), l)
+		p.printf("   %s\n", strings.TrimRight(p.style(ansiDim, "│")+" "+l, " "))
 	}
 	p.printf("   %s\n", p.style(ansiDim, "└─"))
 }
