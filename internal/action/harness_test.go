@@ -187,6 +187,11 @@ func (h *harness) run() result {
 	if b, err := os.ReadFile(h.vars["GITHUB_STEP_SUMMARY"]); err == nil {
 		res.summary = string(b)
 	}
+	for name := range res.outputs {
+		if !contains(outputNames, name) {
+			h.t.Errorf("output %q is not declared in action.yml (outputNames)", name)
+		}
+	}
 	rawOutput, _ := os.ReadFile(h.vars["GITHUB_OUTPUT"])
 	h.logs = append(h.logs, res.stdout)
 	h.assertNoSecrets("stdout", withoutMaskLines(res.stdout))

@@ -40,6 +40,14 @@ type Inputs struct {
 	DryRun    bool
 }
 
+// inputNames are the action's inputs, as action.yml declares them (a test checks that
+// readInputs reads exactly these).
+var inputNames = []string{
+	"command", "policies_dir", "environment",
+	"okta_org_url", "okta_api_token", "okta_client_id", "okta_private_key", "okta_private_key_id", "github_token",
+	"fail_on_drift", "allow_plan_change", "user", "risk_level", "reason", "dry_run",
+}
+
 // secretInputs are masked before anything else runs.
 var secretInputs = []string{"okta_api_token", "okta_private_key", "github_token"}
 

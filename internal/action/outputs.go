@@ -28,6 +28,10 @@ const (
 	maxPlanJSONOutputSize = 256 << 10
 )
 
+// outputNames are the step outputs the action writes, as action.yml declares them (a test
+// checks both ways, and every scenario checks that nothing else is written).
+var outputNames = []string{"has_changes", "to_add", "to_change", "to_delete", "plan_json", "comment_url", "issue_url", "result"}
+
 // outputs collects the step outputs; they are written once, at the end of the run, in a
 // fixed order.
 type outputs struct {
