@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -18,10 +20,11 @@ var validateFormats = map[string]func(w io.Writer, l diag.List, src diag.Sources
 	"json": func(w io.Writer, l diag.List, _ diag.Sources) error { return l.WriteJSON(w) },
 }
 
-// runValidate checks the definitions in DIR (default policies) and prints every diagnostic.
+// runValidate checks the definitions in DIR (default policies), or one definitions file,
+// and prints every diagnostic.
 // Exit 0 when valid (warnings allowed), 1 on any error, 2 on bad usage.
 func runValidate(_ context.Context, env *Env, args []string) int {
-	fs := newFlags(env, "validate", "[DIR]")
+	fs := newFlags(env, "validate", "[DIR|FILE]")
 	format := fs.String("format", "text", "output format: "+strings.Join(formatNames(), " or "))
 	dirs, done, code := parseInterspersed(fs, args)
 	if done {
@@ -40,7 +43,7 @@ func runValidate(_ context.Context, env *Env, args []string) int {
 	if len(dirs) == 1 {
 		dir = dirs[0]
 	}
-	defs, diags, err := spec.Load(dir)
+	defs, diags, err := loadDefinitions(dir)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "itpsync validate: %v\n", err)
 		return ExitError
@@ -62,6 +65,24 @@ func runValidate(_ context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "%s: %s valid\n", dir, plural(defs.FileCount, "file"))
 	}
 	return ExitOK
+}
+
+// loadDefinitions loads a directory, or a single *.yaml/*.yml file on its own (handy while
+// editing one file; references to objects in other files are then reported as missing).
+func loadDefinitions(path string) (*spec.Definitions, diag.List, error) {
+	info, err := os.Stat(path)
+	if err != nil || info.IsDir() {
+		return spec.Load(path)
+	}
+	if ext := filepath.Ext(path); ext != ".yaml" && ext != ".yml" {
+		return nil, nil, fmt.Errorf("read definitions: %q is neither a directory nor a *.yaml or *.yml file", path)
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read definitions: %w", err)
+	}
+	defs, diags := spec.Parse(map[string][]byte{path: src})
+	return defs, diags, nil
 }
 
 // parseInterspersed parses flags that may also follow the positional arguments

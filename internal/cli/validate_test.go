@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -139,5 +141,73 @@ func TestValidateJSON(t *testing.T) {
 	code, stdout, _ = runCLI(t, "validate", "--format=json", "../../policies")
 	if diff := cmp.Diff("[]\n", stdout); code != ExitOK || diff != "" {
 		t.Errorf("validate --format=json of the seed = %d (-want +got):\n%s", code, diff)
+	}
+}
+
+// Every case of the spec's error corpus, validated on its own from the command line: exit 1
+// (0 when it holds only warnings) and, in both formats, exactly the diagnostics of its
+// golden file, so each error class is shown at its line through the real command.
+func TestValidateErrorCorpus(t *testing.T) {
+	// Run from the spec package so that paths, also those inside messages, are the golden
+	// files' own.
+	t.Chdir("../spec")
+	const dir = "testdata/err"
+	outs, err := filepath.Glob(filepath.Join(dir, "*.out"))
+	if err != nil || len(outs) < 25 {
+		t.Fatalf("corpus: %d golden files, err %v", len(outs), err)
+	}
+	for _, out := range outs {
+		name := strings.TrimSuffix(filepath.Base(out), ".out")
+		t.Run(name, func(t *testing.T) {
+			golden, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := strings.Split(strings.TrimSpace(string(golden)), "\n")
+			target := filepath.Join(dir, name)
+			if _, err := os.Stat(target + ".yaml"); err == nil {
+				target += ".yaml"
+			}
+			wantCode := ExitOK
+			for _, line := range want {
+				if !strings.Contains(line, ": warning: ") {
+					wantCode = ExitError
+				}
+			}
+			code, stdout, stderr := runCLI(t, "validate", target)
+			if code != wantCode {
+				t.Errorf("exit code = %d, want %d\n%s", code, wantCode, stderr)
+			}
+			for _, line := range want {
+				if !strings.Contains(stdout, line+"\n") {
+					t.Errorf("text output lacks %q:\n%s", line, stdout)
+				}
+			}
+			code, stdout, _ = runCLI(t, "validate", "--format", "json", target)
+			if code != wantCode {
+				t.Errorf("json: exit code = %d, want %d", code, wantCode)
+			}
+			var got []struct {
+				Position struct {
+					File         string
+					Line, Column int
+				}
+				Severity, Message, Kind string
+			}
+			if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+				t.Fatalf("json output: %v\n%s", err, stdout)
+			}
+			var lines []string
+			for _, d := range got {
+				sev := ""
+				if d.Severity == "warning" {
+					sev = "warning: "
+				}
+				lines = append(lines, fmt.Sprintf("%s:%d:%d: %s%s [%s]", d.Position.File, d.Position.Line, d.Position.Column, sev, d.Message, d.Kind))
+			}
+			if diff := cmp.Diff(want, lines); diff != "" {
+				t.Errorf("json diagnostics differ from %s (-want +got):\n%s", out, diff)
+			}
+		})
 	}
 }
