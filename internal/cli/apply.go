@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"strings"
+	"unicode"
 
 	"github.com/itpsync/itpsync/internal/engine"
 	"github.com/itpsync/itpsync/internal/plan"
@@ -57,14 +59,19 @@ func runApply(ctx context.Context, env *Env, args []string) int {
 		return code
 	}
 	ropts := render.Options{Color: useColor(env) && format == render.Text}
+	// With --auto-approve and no plan file, nobody reviews a plan: Apply computes it from
+	// its own read, just before the first write, so the org is read once instead of twice.
 	var reviewed *plan.Plan
-	if saved != nil {
+	switch {
+	case saved != nil:
 		reviewed = saved.Plan
-	} else if reviewed, err = engine.Plan(ctx, r.org, r.defs, plan.ModePlan); err != nil {
-		fmt.Fprintf(env.Stderr, "itpsync apply: %v\n", err)
-		return ExitError
+	case !*auto:
+		if reviewed, err = engine.Plan(ctx, r.org, r.defs, plan.ModePlan); err != nil {
+			fmt.Fprintf(env.Stderr, "itpsync apply: %v\n", err)
+			return ExitError
+		}
 	}
-	if len(reviewed.Changes) == 0 {
+	if reviewed != nil && len(reviewed.Changes) == 0 {
 		if err := render.Plan(env.Stdout, format, reviewed, ropts); err != nil {
 			fmt.Fprintf(env.Stderr, "itpsync apply: %v\n", err)
 			return ExitError
@@ -81,8 +88,9 @@ func runApply(ctx context.Context, env *Env, args []string) int {
 			return ExitError
 		}
 	}
-	logf := func(f string, a ...any) { fmt.Fprintf(env.Stderr, f+"\n", a...) }
-	res, err := engine.Apply(ctx, r.org, r.defs, reviewed, engine.ApplyOptions{Logf: logf})
+	prog := &progress{w: env.Stderr, tty: isTerminal(env.Stderr)}
+	res, err := engine.Apply(ctx, r.org, r.defs, reviewed, engine.ApplyOptions{Progress: prog.step})
+	prog.done()
 	var verr *engine.VerifyError
 	if err != nil && !errors.As(err, &verr) {
 		fmt.Fprintf(env.Stderr, "itpsync apply: %v\n", err)
@@ -100,6 +108,49 @@ func runApply(ctx context.Context, env *Env, args []string) int {
 		return ExitError
 	}
 	return ExitOK
+}
+
+// progress shows a running apply. The report printed at the end lists every change once,
+// with its outcome; progress must not list them a second time. On a terminal it is one
+// status line rewritten in place ("[3/8] + create network_zones.x…") and erased before the
+// report, so a long apply against a slow org is visibly moving. Off a terminal (a CI log,
+// where stdout and stderr are interleaved) a rewritten line would become one line per
+// change, the duplicate list; there it says once that the apply started, and the report
+// follows.
+type progress struct {
+	w       io.Writer
+	tty     bool
+	started bool
+}
+
+func (p *progress) step(s engine.Progress) {
+	if !p.started {
+		p.started = true
+		if !p.tty {
+			fmt.Fprintf(p.w, "Applying %s...\n", plural(s.Total, "change"))
+			return
+		}
+	}
+	if p.tty && s.Outcome == nil {
+		fmt.Fprintf(p.w, "\r\x1b[K[%d/%d] %s %s %s...", s.Index, s.Total, s.Change.Action.Symbol(), s.Change.Action, printable(s.Change.Address))
+	}
+}
+
+// done erases the status line.
+func (p *progress) done() {
+	if p.tty && p.started {
+		fmt.Fprint(p.w, "\r\x1b[K")
+	}
+}
+
+// printable drops control characters, which a terminal would interpret.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // adoptPlan checks a saved plan against the flags (same org, same environment) and

@@ -10,22 +10,23 @@ import (
 )
 
 // runDrift reports how the org differs from the definitions: exit 0 when it matches, 2
-// when anything differs (unmanaged objects included when reported), 1 on error.
+// when anything differs (unmanaged objects included when reported), 1 on error, bad usage
+// included.
 func runDrift(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "drift", "[DIR]")
 	of := addOrgFlags(fs)
 	pos, done, code := parseInterspersed(fs, args)
 	if done {
-		return code
+		return usageCode(code)
 	}
 	dir, ok := oneDir(env, "drift", pos)
 	if !ok {
-		return ExitUsage
+		return ExitError
 	}
 	format, err := of.outputFormat()
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "itpsync drift: %v\n", err)
-		return ExitUsage
+		return ExitError
 	}
 	r, code, ok := prepare(env, "drift", dir, of)
 	if !ok {

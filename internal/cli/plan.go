@@ -30,16 +30,16 @@ func runPlan(ctx context.Context, env *Env, args []string) int {
 	detailed := fs.Bool("detailed-exitcode", false, "exit 0 when there are no changes, 2 when there are, 1 on error")
 	pos, done, code := parseInterspersed(fs, args)
 	if done {
-		return code
+		return usageCode(code)
 	}
 	dir, ok := oneDir(env, "plan", pos)
 	if !ok {
-		return ExitUsage
+		return ExitError
 	}
 	format, err := of.outputFormat()
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "itpsync plan: %v\n", err)
-		return ExitUsage
+		return ExitError
 	}
 	r, code, ok := prepare(env, "plan", dir, of)
 	if !ok {
@@ -66,6 +66,15 @@ func runPlan(ctx context.Context, env *Env, args []string) int {
 		return ExitChanges
 	}
 	return ExitOK
+}
+
+// usageCode is the exit code of plan and drift for a flag error: 1, since 2 tells scripts
+// that there are changes (help asked for stays 0).
+func usageCode(code int) int {
+	if code == ExitOK {
+		return ExitOK
+	}
+	return ExitError
 }
 
 // run is what prepare sets up for a command that talks to an org.
@@ -131,6 +140,9 @@ func readPlan(path string) (*savedPlan, error) {
 	}
 	if sp.Mode != plan.ModePlan {
 		return nil, fmt.Errorf("read plan %q: it is a %q report, not a plan", path, sp.Mode)
+	}
+	if err := sp.Plan.Validate(); err != nil {
+		return nil, fmt.Errorf("read plan %q: %w", path, err)
 	}
 	return &sp, nil
 }
