@@ -112,7 +112,37 @@ func zoneRisks(before, after *itp.Zone) []Risk {
 	if after == nil || after.Usage != itp.UsagePolicy {
 		return nil
 	}
-	return trustedWidening(name, before.Gateways, before.Proxies, after)
+	return append(trustedWidening(name, before.Gateways, before.Proxies, after), dynamicWidening(before, after)...)
+}
+
+// dynamicWidening flags a trusted dynamic zone that matches more: locations, ASNs or IP
+// service categories added to a list that had some, or exclusions dropped.
+func dynamicWidening(before, after *itp.Zone) []Risk {
+	var out []Risk
+	for _, l := range []struct {
+		what          string
+		before, after []string
+	}{
+		{"locations", before.DynamicLocations, after.DynamicLocations},
+		{"ASNs", before.ASNs, after.ASNs},
+		{"IP service categories", before.IPServiceCategoriesInclude, after.IPServiceCategoriesInclude},
+	} {
+		if added := missing(l.after, l.before); len(added) > 0 && l.before != nil {
+			out = append(out, medium("Trusted zone %q is widened: it now also matches %s %s.", before.Name, l.what, strings.Join(added, ", ")))
+		}
+	}
+	for _, l := range []struct {
+		what          string
+		before, after []string
+	}{
+		{"locations", before.DynamicLocationsExclude, after.DynamicLocationsExclude},
+		{"IP service categories", before.IPServiceCategoriesExclude, after.IPServiceCategoriesExclude},
+	} {
+		if dropped := missing(l.before, l.after); len(dropped) > 0 {
+			out = append(out, medium("Trusted zone %q is widened: it no longer excludes %s %s.", before.Name, l.what, strings.Join(dropped, ", ")))
+		}
+	}
+	return out
 }
 
 // trustedWidening flags addresses a POLICY zone covers after and did not before.

@@ -53,6 +53,16 @@ func TestRisks(t *testing.T) {
 		{"trusted zone created covering everything", func(c *itp.Config) {
 			c.Zones = append(c.Zones, itp.Zone{Key: "all", Name: "All", Type: "IP", Gateways: []string{"0.0.0.0-255.255.255.255"}})
 		}, nil, Options{}, []Risk{{RiskHigh, `Trusted zone "All" now covers every address (gateways 0.0.0.0-255.255.255.255): policies that trust this zone trust the whole internet.`}}},
+		{"trusted dynamic zone widened", func(c *itp.Config) {
+			c.Zones = append(c.Zones, itp.Zone{Key: "geo", Name: "Geo", Type: "DYNAMIC_V2", DynamicLocations: []string{"FR", "US"},
+				DynamicLocationsExclude: []string{"US-CA"}, ASNs: []string{"64500"}})
+		}, func(c *itp.Config) {
+			c.Zones = append(c.Zones, itp.Zone{Name: "Geo", Type: "DYNAMIC_V2", DynamicLocations: []string{"US"},
+				DynamicLocationsExclude: []string{"US-CA", "US-NY"}, ASNs: []string{"64500", "64501"}})
+		}, Options{}, []Risk{
+			{RiskMedium, `Trusted zone "Geo" is widened: it now also matches locations FR.`},
+			{RiskMedium, `Trusted zone "Geo" is widened: it no longer excludes locations US-NY.`},
+		}},
 		{"provider disabled", func(c *itp.Config) { c.Providers[0].IsEnabled = "INACTIVE" }, nil, Options{},
 			[]Risk{{RiskHigh, `Security events provider "CrowdStrike Threat Intelligence" is disabled: Okta stops receiving its risk signals.`}}},
 		{"session violation weakened", func(c *itp.Config) {

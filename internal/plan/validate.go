@@ -65,6 +65,9 @@ func (c *Change) validate(mode string) error {
 		if c.Kind == itp.KindPostAuthRule || c.Kind == itp.KindSessionViolation || c.Kind == itp.KindUserRisk {
 			return fmt.Errorf("%s can only be updated, not %sd", c.Kind, c.Action)
 		}
+		if c.Kind == itp.KindZone && itp.IsSystemZoneName(c.Name) {
+			return fmt.Errorf("system zone %q can only be updated, not %sd", c.Name, c.Action)
+		}
 	case Update:
 	default:
 		return fmt.Errorf("unknown action %q: want create, update or delete", c.Action)

@@ -64,6 +64,11 @@ func TestValidate(t *testing.T) {
 			c.Action, c.After = Delete, nil
 			p.Counts = count(p)
 		}, "post_auth_session_policy_rule can only be updated, not deleted"},
+		{"system zone deleted", func(p *Plan) {
+			c := changeAt(p, "network_zones.gone")
+			c.Name = "BlockedIpZone"
+			c.Before.(*itp.Zone).Name = "BlockedIpZone"
+		}, `system zone "BlockedIpZone" can only be updated, not deleted`},
 		{"user risk lowered", func(p *Plan) {
 			c := changeAt(p, "user_risks.compromised_user")
 			c.After.(*itp.UserRisk).RiskLevel = "LOW"
