@@ -2,17 +2,30 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/itpsync/itpsync/internal/engine"
 	"github.com/itpsync/itpsync/internal/itp"
+	"github.com/itpsync/itpsync/internal/oktaemu"
 	"github.com/itpsync/itpsync/internal/plan"
 )
+
+func ctxT(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
 
 // TestApplyReportListsEachChangeOnce: off a terminal, apply says once on stderr that it
 // started and the report on stdout lists each change once; the list is not printed twice.
@@ -195,5 +208,39 @@ func TestUseColor(t *testing.T) {
 		if got := useColor(env(tt.out, tt.noColor)); got != tt.want {
 			t.Errorf("%s: useColor = %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestOrgWithoutITP: an org that lacks one of the ITP policies gets a clear error from
+// plan, drift and apply, exit 1, and nothing is written.
+func TestOrgWithoutITP(t *testing.T) {
+	emu := oktaemu.New(oktaemu.Options{Token: orgTestToken})
+	var writes atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == "/api/v1/policies" && r.URL.Query().Get("type") == "SESSION_VIOLATION_DETECTION" {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, "[]")
+			return
+		}
+		if r.Method != http.MethodGet {
+			writes.Add(1)
+		}
+		emu.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	env := map[string]string{"OKTA_ORG_URL": srv.URL, "OKTA_API_TOKEN": orgTestToken}
+	for _, args := range [][]string{
+		{"plan", seedPolicies, "--environment", "demo", "--detailed-exitcode"},
+		{"drift", seedPolicies, "--environment", "demo"},
+		{"apply", seedPolicies, "--environment", "demo", "--auto-approve"},
+	} {
+		var out, errb bytes.Buffer
+		code := Run(ctxT(t), args, strings.NewReader(""), &out, &errb, func(k string) string { return env[k] })
+		if code != ExitError || !strings.Contains(errb.String(), "the org has no SESSION_VIOLATION_DETECTION policy: Identity Threat Protection is not enabled for this org") {
+			t.Errorf("%s: exit %d, stderr %q; want 1 and a clear error", args[0], code, errb.String())
+		}
+	}
+	if n := writes.Load(); n != 0 {
+		t.Errorf("%d writes to an org without ITP", n)
 	}
 }
