@@ -239,3 +239,30 @@ func garbledSuffix(t *testing.T, method, suffix, body string) *Client {
 	}
 	return c
 }
+
+func TestNextCursor(t *testing.T) {
+	cases := []struct {
+		name  string
+		links []string
+		want  string
+		err   string
+	}{
+		{"last page", []string{`<https://x/api/v1/zones?limit=2>; rel="self"`}, "", ""},
+		{"no links", nil, "", ""},
+		{"one value per relation", []string{`<https://x/api/v1/zones?limit=2>; rel="self"`, `<https://x/api/v1/zones?after=nzo2&limit=2>; rel="next"`}, "nzo2", ""},
+		{"comma-joined", []string{`<https://x/api/v1/zones?limit=2>; rel="self", <https://x/api/v1/zones?limit=2&after=a%2Bb>; rel="next"`}, "a+b", ""},
+		{"look-alike parameter", []string{`<https://x/api/v1/users?search=xafter%3D1&after=00u2>; rel="next"`}, "00u2", ""},
+		{"next without cursor", []string{`<https://x/api/v1/zones?limit=2>; rel="next"`}, "", `Link rel="next" has no after cursor`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := nextCursor(result{endpoint: "GET /api/v1/zones", header: http.Header{"Link": tc.links}})
+			if got != tc.want {
+				t.Errorf("cursor = %q, want %q", got, tc.want)
+			}
+			if (err == nil) != (tc.err == "") || (err != nil && !strings.Contains(err.Error(), tc.err)) {
+				t.Errorf("err = %v, want %q", err, tc.err)
+			}
+		})
+	}
+}

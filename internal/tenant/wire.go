@@ -498,9 +498,9 @@ type pager struct {
 // next returns the cursor of the next page, "" after the last one, or an error when the
 // server loops or pages without end.
 func (p *pager) next(r result) (string, error) {
-	after := nextCursor(r)
-	if after == "" {
-		return "", nil
+	after, err := nextCursor(r)
+	if after == "" || err != nil {
+		return "", err
 	}
 	if p.seen == nil {
 		p.seen = map[string]bool{}
@@ -517,8 +517,9 @@ func (p *pager) next(r result) (string, error) {
 }
 
 // nextCursor returns the "after" cursor of the Link rel="next" header, "" on the last page.
-// Okta sends one Link header value per relation.
-func nextCursor(r result) string {
+// Okta sends one Link header value per relation. A next link without a cursor is an error:
+// stopping there would silently drop the remaining pages.
+func nextCursor(r result) (string, error) {
 	for _, v := range r.header.Values("Link") {
 		for _, link := range strings.Split(v, ",") {
 			target, params, ok := strings.Cut(link, ";")
@@ -526,17 +527,12 @@ func nextCursor(r result) string {
 				continue
 			}
 			target = strings.Trim(strings.TrimSpace(target), "<>")
-			if i := strings.Index(target, "after="); i >= 0 {
-				after := target[i+len("after="):]
-				if j := strings.IndexByte(after, '&'); j >= 0 {
-					after = after[:j]
-				}
-				if unescaped, err := url.QueryUnescape(after); err == nil {
-					return unescaped
-				}
-				return after
+			u, err := url.Parse(target)
+			if err == nil && u.Query().Get("after") != "" {
+				return u.Query().Get("after"), nil
 			}
+			return "", fmt.Errorf("%s: the answer's Link rel=\"next\" has no after cursor (%q); cannot read the next page", r.endpoint, target)
 		}
 	}
-	return ""
+	return "", nil
 }
