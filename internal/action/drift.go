@@ -52,13 +52,17 @@ func (x *run) drift(ctx context.Context) int {
 	x.logText("Drift report", func(b *strings.Builder) error { return render.Drift(b, render.Text, p, render.Options{}) })
 
 	// The issue body holds no run link or time: the digest decides whether it changes.
-	body := x.markdown("drift report", driftMD(p), render.Options{DetailsURL: x.gh.RunURL()})
+	// The way to resolve it goes under the footer marker, so a cut body keeps it.
+	foot := x.footer("", "", "")
+	issueFoot := notify.FooterMarker + "\n" + driftResolve + "\n\n" + strings.TrimPrefix(foot, notify.FooterMarker+"\n")
+	body := x.markdown("drift report", driftMD(p), render.Options{DetailsURL: x.gh.RunURL(), Footer: issueFoot})
 	res, err := gc.SyncDriftIssue(ctx, notify.DriftReport{
 		Environment: x.in.Environment,
 		Drifted:     drifted,
 		Body:        x.scrub.clean(body),
 		Digest:      digest(p),
 		RunURL:      x.gh.RunURL(),
+		Summary:     x.scrub.clean(driftSummary(p)),
 	})
 	if err != nil {
 		return x.fail(err)
@@ -71,10 +75,46 @@ func (x *run) drift(ctx context.Context) int {
 	if res.URL != "" {
 		issueLine = fmt.Sprintf("Drift issue [#%d](%s): %s.\n\n", res.Number, res.URL, res.Action)
 	}
-	x.summary(issueLine + x.markdown("drift report", driftMD(p), render.Options{MaxBytes: summaryBudget}))
+	x.summary(issueLine + x.markdown("drift report", driftMD(p), render.Options{MaxBytes: summaryBudget, Footer: foot}))
 	if drifted && x.in.FailOnDrift {
 		x.errorf("the org has drifted from the definitions (%s) and fail_on_drift is true", p.Summary())
 		return ExitFailed
 	}
 	return ExitOK
+}
+
+// driftResolve tells the reader of a drift issue what to do about it.
+const driftResolve = "**To resolve:** change the org back to match the definitions on the default branch, or adopt " +
+	"the change with a pull request that updates the definitions. The next drift check closes this issue when the " +
+	"org matches them."
+
+// driftSummary says in one line what drifted, naming the first few objects, for the
+// comments on the drift issue.
+func driftSummary(p *plan.Plan) string {
+	c := p.Counts
+	var parts []string
+	for _, n := range []struct {
+		n    int
+		what string
+	}{{c.Add, "missing from the org"}, {c.Change, "different"}, {c.Delete + c.Unmanaged, "not in the definitions"}} {
+		if n.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n.n, n.what))
+		}
+	}
+	var addrs []string
+	for _, ch := range p.Changes {
+		addrs = append(addrs, "`"+mdCode(ch.Address)+"`")
+	}
+	for _, u := range p.Unmanaged {
+		addrs = append(addrs, "`"+mdCode(u.Address)+"`")
+	}
+	const shown = 5
+	if len(addrs) > shown {
+		addrs = append(addrs[:shown], fmt.Sprintf("and %d more", len(addrs)-shown))
+	}
+	s := strings.Join(parts, ", ")
+	if len(addrs) > 0 {
+		s += " (" + strings.Join(addrs, ", ") + ")"
+	}
+	return s
 }

@@ -56,8 +56,13 @@ func TestNightlyDrift(t *testing.T) {
 	if len(issues) != 1 || !strings.Contains(issues[0].Body, "Rogue Zone 2") {
 		t.Fatalf("issue not updated with the new drift: %+v", issues)
 	}
-	if cs := h.gh.IssueComments(issues[0].Number); len(cs) != 1 || !strings.Contains(cs[0].Body, "drift changed") {
+	if cs := h.gh.IssueComments(issues[0].Number); len(cs) != 1 || !strings.Contains(cs[0].Body, "drift changed") ||
+		!strings.Contains(cs[0].Body, "2 not in the definitions (`network_zones.rogue_zone`, `network_zones.rogue_zone_2`)") {
 		t.Errorf("issue comments after a new drift = %+v", cs)
+	}
+	// The only hash in the body is the digest in the meta line: no plan fingerprint.
+	if b := issues[0].Body; !strings.Contains(b, "To resolve:") || strings.Count(b, "sha256:") != 1 {
+		t.Errorf("issue body lacks the way to resolve it, or shows a fingerprint:\n%s", b)
 	}
 
 	// An administrator deletes the rogue zones: the issue is closed.

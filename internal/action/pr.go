@@ -43,8 +43,9 @@ func (x *run) pullRequest(ctx context.Context) int {
 		return ExitFailed
 	}
 	if fork {
-		return x.forkNoPlan(l, fmt.Sprintf("this pull request comes from the fork %q, and GitHub gives runs for fork pull requests "+
-			"neither secrets nor a token that can comment", x.ev.PR.GetPullRequest().GetHead().GetRepo().GetFullName()))
+		return x.forkNoPlan(l, head, fmt.Sprintf("this pull request comes from the fork %q, and GitHub gives runs for fork pull requests "+
+			"neither secrets nor a token that can comment", x.ev.PR.GetPullRequest().GetHead().GetRepo().GetFullName()),
+			"To get a plan, a maintainer pushes its commits to a branch of this repository and opens a pull request from there")
 	}
 	if !x.in.hasOktaCredentials() {
 		return x.noCredentials(ctx, l, pr, head)
@@ -124,12 +125,15 @@ func (x *run) planOnly(ctx context.Context) int {
 
 // forkNoPlan ends a pull request run that cannot plan: the definitions were validated
 // (annotations are out), the summary says why there is no plan, and the run succeeds.
-func (x *run) forkNoPlan(l *loaded, why string) int {
+// remedy says how to get a plan. A merge without a reviewed plan is refused at apply, so
+// the message says that too.
+func (x *run) forkNoPlan(l *loaded, head, why, remedy string) int {
 	x.out.set("result", ResultForkNoPlan)
-	msg := fmt.Sprintf("No plan: %s. The definitions are valid. The plan appears when a maintainer re-runs this workflow "+
-		"from the base repository's context, and on merge the apply computes and checks it.", why)
+	msg := fmt.Sprintf("No plan: %s. The definitions are valid. Merged as it is, it would be refused at apply, "+
+		"since no plan was reviewed for it. %s.", why, remedy)
 	x.r.Annotate("notice", "", 0, 0, "itpsync: no plan", msg)
-	x.summary(fmt.Sprintf("## itpsync: validated, not planned%s\n\n%s\n\n%s", x.envHeading(), mdText(msg), x.diagnosticsMarkdown(l.diags)))
+	x.summary(fmt.Sprintf("## itpsync: validated, not planned%s\n\n%s\n\n%s\n%s\n", x.envHeading(), mdText(msg),
+		x.diagnosticsMarkdown(l.diags), x.footer("", "head", head)))
 	return ExitOK
 }
 
@@ -141,8 +145,9 @@ func (x *run) noCredentials(ctx context.Context, l *loaded, pr int, head string)
 		"Pass `okta_api_token`, or `okta_client_id` with `okta_private_key`, from secrets.\n\n%s", x.envHeading(), x.footer("", "head", head))
 	err := x.prComment(ctx, pr, notify.Meta{metaHead: head, metaStatus: "no-credentials"}, body)
 	if err != nil && isPermission(err) {
-		return x.forkNoPlan(l, "this run has no Okta credentials and a read-only token, which is what GitHub gives runs "+
-			"without access to secrets (Dependabot pull requests, for example)")
+		return x.forkNoPlan(l, head, "this run has no Okta credentials and a read-only token, which is what GitHub gives runs "+
+			"without access to secrets (Dependabot pull requests, for example)",
+			"To get a plan, give this workflow the Okta credentials (for Dependabot, as Dependabot secrets) and re-run it")
 	}
 	if err != nil {
 		x.errorf("%v", err)

@@ -94,6 +94,10 @@ func TestPullRequestLife(t *testing.T) {
 			if !strings.Contains(c.Body, "network_zones.corporate_vpn") {
 				t.Errorf("comment does not show the planned zone:\n%s", c.Body)
 			}
+			// The fingerprint is shown once, on the footer line with the head commit.
+			if n := strings.Count(c.Body, "`sha256:"); n != 1 || !strings.Contains(c.Body, " for head `"+shortSHA(headV1)+"` · default environment · itpsync ") {
+				t.Errorf("comment shows the fingerprint %d times or lacks the footer line:\n%s", n, c.Body)
+			}
 			if r.outputs["comment_url"] != c.HTMLURL {
 				t.Errorf("comment_url = %q, want %q", r.outputs["comment_url"], c.HTMLURL)
 			}

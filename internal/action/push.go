@@ -224,8 +224,9 @@ func (x *run) refuse(ctx context.Context, rv review, sha string, fresh *plan.Pla
 	} else if rv.comment != nil {
 		b.WriteString("No planned change differs, but the org state the plan was computed from did.\n\n")
 	}
-	b.WriteString("To apply, open a pull request (an empty commit is enough) so the current plan is reviewed, " +
-		"or re-run with `allow_plan_change: true` after checking the plan below.\n\n")
+	b.WriteString("To apply, merge a pull request (an empty commit is enough) so that the current plan is reviewed; " +
+		"or, after checking the current plan below, run the apply with `allow_plan_change: true` " +
+		"(the example apply workflow takes it as a `workflow_dispatch` input).\n\n")
 	x.errorf("apply refused: %s", why)
 	for _, d := range diffs {
 		x.logf("  %s: %s", d.Address, d.Explain())

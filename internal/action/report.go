@@ -78,7 +78,7 @@ func (x *run) footer(fingerprint, label, sha string) string {
 		parts = append(parts, fmt.Sprintf("Plan fingerprint `%s` for %s `%s`", fingerprint, label, shortSHA(sha)))
 	case fingerprint != "":
 		parts = append(parts, fmt.Sprintf("Plan fingerprint `%s`", fingerprint))
-	case sha != "":
+	case sha != "" && label != "":
 		parts = append(parts, fmt.Sprintf("%s%s `%s`", strings.ToUpper(label[:1]), label[1:], shortSHA(sha)))
 	}
 	if x.in.Environment != "" {

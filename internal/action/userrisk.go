@@ -103,10 +103,22 @@ func (x *run) auditRecord(rc *engine.RiskChange, result string, at time.Time, er
 		{"Outcome", outcome},
 		{"Workflow run", x.gh.RunURL()},
 	}
+	// Identifiers are code spans: copied exactly (no zero-width space after an @, which
+	// keeps a login in text from mentioning anyone), and never a mention either.
+	code := map[string]bool{"Triggered by": true, "User": true, "Risk before": true, "Risk after": true, "Requested level": true}
 	var b strings.Builder
 	fmt.Fprintf(&b, "## itpsync user-risk%s\n\n| | |\n|---|---|\n", x.envHeading())
 	for _, r := range rows {
-		fmt.Fprintf(&b, "| %s | %s |\n", r[0], mdText(r[1]))
+		v := mdText(r[1])
+		switch {
+		case r[1] == "":
+			v = "—"
+		case r[0] == "Workflow run":
+			v = "[" + mdText(x.gh.RunID) + "](" + r[1] + ")"
+		case code[r[0]]:
+			v = "`" + mdCode(r[1]) + "`"
+		}
+		fmt.Fprintf(&b, "| %s | %s |\n", r[0], v)
 	}
 	return b.String()
 }

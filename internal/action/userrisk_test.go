@@ -21,27 +21,27 @@ func TestUserRiskDispatch(t *testing.T) {
 		{
 			name: "workflow_dispatch inputs", event: EventWorkflowDispatch, fixture: "workflow_dispatch.json",
 			result: ResultRiskSet, writes: 1,
-			audit: []string{"| Triggered by | secops-oncall |", "| Event | workflow\\_dispatch |", "| User | jane.doe@\u200bexample.com |",
-				"| Risk before | NONE |", "| Risk after | HIGH |", "| Reason | INC-4211 phishing |",
-				"| Time (UTC) | 2026-03-04T04:06:07Z |", "| Dry run | no |", "| Workflow run | https://github.com/octo-org/itp-config/actions/runs/4242 |"},
+			audit: []string{"| Triggered by | `secops-oncall` |", "| Event | workflow\\_dispatch |", "| User | `jane.doe@example.com` |",
+				"| Risk before | `NONE` |", "| Risk after | `HIGH` |", "| Reason | INC-4211 phishing |",
+				"| Time (UTC) | 2026-03-04T04:06:07Z |", "| Dry run | no |", "| Workflow run | [4242](https://github.com/octo-org/itp-config/actions/runs/4242) |"},
 		},
 		{
 			name: "action inputs win over the dispatch inputs", event: EventWorkflowDispatch, fixture: "workflow_dispatch.json",
 			inputs: map[string]string{"INPUT_COMMAND": "user-risk", "INPUT_USER": "john.roe@example.com", "INPUT_RISK_LEVEL": "low", "INPUT_REASON": "false positive"},
 			result: ResultRiskSet, writes: 1,
-			audit: []string{"| User | john.roe@\u200bexample.com |", "| Risk after | LOW |", "| Reason | false positive |"},
+			audit: []string{"| User | `john.roe@example.com` |", "| Risk after | `LOW` |", "| Reason | false positive |"},
 		},
 		{
 			name: "repository_dispatch client_payload dry run", event: EventRepoDispatch, fixture: "repository_dispatch.json",
 			result: ResultDryRun, writes: 0,
-			audit: []string{"| Triggered by | soar-bot |", "| User | john.roe@\u200bexample.com |", "| Risk before | NONE |",
-				"| Risk after | HIGH |", "| Dry run | yes — nothing was changed |", "| Reason | SOAR playbook 12 |"},
+			audit: []string{"| Triggered by | `soar-bot` |", "| User | `john.roe@example.com` |", "| Risk before | `NONE` |",
+				"| Risk after | `HIGH` |", "| Dry run | yes — nothing was changed |", "| Reason | SOAR playbook 12 |"},
 		},
 		{
 			name: "already at the level", event: EventWorkflowDispatch, fixture: "workflow_dispatch.json",
 			mod:    func(m map[string]any) { m["inputs"].(map[string]any)["user"] = "risky@example.com" },
 			result: ResultRiskUnchanged, writes: 0,
-			audit: []string{"| Risk before | HIGH |", "| Risk after | HIGH |"},
+			audit: []string{"| Risk before | `HIGH` |", "| Risk after | `HIGH` |"},
 		},
 	}
 	for _, tt := range tests {

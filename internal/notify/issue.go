@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/google/go-github/v62/github"
 )
@@ -22,6 +23,9 @@ type DriftReport struct {
 	Body        string // markdown, the full report
 	Digest      string // hash of the drift content: a new digest means the drift changed
 	RunURL      string // the workflow run, linked from comments
+	// Summary says in one line what drifted (counts, a few addresses); the comments on a
+	// change or a return quote it, so the notification says what happened.
+	Summary string
 }
 
 // IssueResult says what SyncDriftIssue did. Number and URL name the drift
@@ -117,7 +121,8 @@ func (c *Client) syncDriftIssue(ctx context.Context, r DriftReport) (IssueResult
 	}
 	switch {
 	case is.GetState() != "open":
-		msg := "The drift returned, so this issue is reopened; its description shows the current report." + runLink(r.RunURL)
+		msg := "The drift returned, so this issue is reopened" + summarySuffix(r.Summary) +
+			". Its description shows the current report." + runLink(r.RunURL)
 		if err := c.issueComment(ctx, is.GetNumber(), msg); err != nil {
 			return IssueResult{}, err
 		}
@@ -127,8 +132,8 @@ func (c *Client) syncDriftIssue(ctx context.Context, r DriftReport) (IssueResult
 		res.Action = ActionUnchanged
 		return res, nil
 	default:
-		msg := fmt.Sprintf("The drift changed (digest `%s` → `%s`); the description now shows the current report "+
-			"and its edit history keeps the previous one.%s", shortDigest(old), shortDigest(digest), runLink(r.RunURL))
+		msg := fmt.Sprintf("The drift changed (digest `%s` → `%s`)%s. The description now shows the current report "+
+			"and its edit history keeps the previous one.%s", shortDigest(old), shortDigest(digest), summarySuffix(r.Summary), runLink(r.RunURL))
 		if err := c.issueComment(ctx, is.GetNumber(), msg); err != nil {
 			return IssueResult{}, err
 		}
@@ -145,6 +150,15 @@ func defaultName(env string) string {
 		return "default"
 	}
 	return env
+}
+
+// summarySuffix is ": summary" for a comment sentence, or "" without a summary.
+func summarySuffix(summary string) string {
+	summary = strings.TrimRight(strings.TrimSpace(summary), ".")
+	if summary == "" {
+		return ""
+	}
+	return ": " + summary
 }
 
 func runLink(u string) string {

@@ -16,7 +16,8 @@ const runURL = "https://github.com/acme/okta-config/actions/runs/42"
 func drift(env, digest string) DriftReport {
 	return DriftReport{
 		Environment: env, Drifted: true, Digest: digest, RunURL: runURL,
-		Body: "## Drift\n\nzone `Corp VPN` changed (" + digest + ")\n",
+		Body:    "## Drift\n\nzone `Corp VPN` changed (" + digest + ")\n",
+		Summary: "1 different (`network_zones.corp_vpn`).",
 	}
 }
 
@@ -51,13 +52,13 @@ func TestSyncDriftIssueLifecycle(t *testing.T) {
 			want: &issueState{State: "open", Digest: "sha256:aaa"}},
 		{name: "changed drift updates and comments once", report: drift("production", "sha256:bbb"),
 			wantAction: ActionUpdated, wantWrites: 2,
-			want: &issueState{State: "open", Digest: "sha256:bbb", Comments: 1, Last: "The drift changed (digest `sha256:aaa` → `sha256:bbb`)"}},
+			want: &issueState{State: "open", Digest: "sha256:bbb", Comments: 1, Last: "The drift changed (digest `sha256:aaa` → `sha256:bbb`): 1 different (`network_zones.corp_vpn`). The description"}},
 		{name: "resolved comments and closes", report: inSync("production"), wantAction: ActionClosed, wantWrites: 2,
 			want: &issueState{State: "closed", Digest: "sha256:bbb", Comments: 2, Last: "matches the definitions again"}},
 		{name: "still in sync is silent", report: inSync("production"), wantAction: ActionNone,
 			want: &issueState{State: "closed", Digest: "sha256:bbb", Comments: 2}},
 		{name: "drift returns: reopened", report: drift("production", "sha256:ccc"), wantAction: ActionReopened, wantWrites: 2,
-			want: &issueState{State: "open", Digest: "sha256:ccc", Comments: 3, Last: "The drift returned"}},
+			want: &issueState{State: "open", Digest: "sha256:ccc", Comments: 3, Last: "The drift returned, so this issue is reopened: 1 different (`network_zones.corp_vpn`). Its description"}},
 		{name: "a person closes it while drift persists: reopened, not duplicated",
 			human:  func() { fake.SetIssueState(1, "closed", "not_planned") },
 			report: drift("production", "sha256:ccc"), wantAction: ActionReopened, wantWrites: 2,
