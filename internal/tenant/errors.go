@@ -136,7 +136,15 @@ func (c *Client) call(ctx context.Context, fn sdkCall) (result, error) {
 	msg := err.Error()
 	if c.tr != nil {
 		if te := c.tokenError(); te != "" {
+			// The SDK fetches tokens outside our call record and reports only "Empty
+			// access token"; the transport kept the token endpoint's own answer.
 			msg = "OAuth token request failed: " + te
+			if strings.Contains(te, "invalid_scope") {
+				msg += " (grant the scope to the service app under Okta API Scopes; this run requested: " + strings.Join(c.scopesInUse(), " ") + ")"
+			}
+			if endpoint == "" {
+				endpoint = "POST /oauth2/v1/token"
+			}
 		}
 	}
 	if endpoint == "" {

@@ -233,3 +233,20 @@ func TestOAuthMode(t *testing.T) {
 	}
 	assertNoSecret(t, "log", o.log.String(), o.c.AccessToken(), key)
 }
+
+// A service app granted only the read scopes can run a read: the emulator refuses a token
+// request for any scope not granted, so this fails if a read asks for more. Its first write
+// then fails clearly, naming the token request, without key material.
+func TestOAuthReadNeedsOnlyReadScopes(t *testing.T) {
+	k, key := secretKey(t)
+	o := newOrg(t, oktaemu.Options{OAuth: &oktaemu.OAuthClient{ClientID: "0oareader", PublicKey: &k.PublicKey, KeyID: "kid7", Scopes: ScopesFor(false)}},
+		func(c *Config) { c.APIToken, c.ClientID, c.PrivateKey, c.PrivateKeyID = "", "0oareader", key, "kid7" })
+	if _, err := o.c.Read(ctxT(t), ReadOptions{Users: []string{"jane.doe@example.com"}, Groups: []string{"Everyone"}}); err != nil {
+		t.Fatalf("read with read scopes only: %v", err)
+	}
+	_, err := o.c.CreateZone(ctxT(t), itp.Zone{Name: "Z", Type: itp.ZoneIP, Gateways: []string{"192.0.2.1"}})
+	if err == nil || !strings.Contains(err.Error(), `create zone "Z": POST /oauth2/v1/token: OAuth token request failed: 400 Bad Request invalid_scope`) || !strings.Contains(err.Error(), "okta.networkZones.manage") {
+		t.Errorf("write without manage scopes: err = %v, want the token request's invalid_scope", err)
+	}
+	assertNoSecret(t, "error", fmt.Sprint(err), key, strings.Split(key, "\n")[3])
+}
