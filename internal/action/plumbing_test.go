@@ -59,7 +59,7 @@ func TestMissingPermission(t *testing.T) {
 	r := h.run()
 	wantCode(t, r, 1)
 	errs := annotations(r.stdout, "error")
-	if len(errs) != 1 || !strings.Contains(errs[0], `permissions: pull-requests: write`) {
+	if len(errs) != 1 || !strings.Contains(errs[0], `add "pull-requests: write" under "permissions:"`) {
 		t.Errorf("errors = %q, want one naming the permission", errs)
 	}
 	wantOutputs(t, r, map[string]string{"result": ResultPlanned})

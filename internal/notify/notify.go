@@ -114,7 +114,8 @@ type PermissionError struct {
 
 // Error names the missing permission and the workflow line that grants it.
 func (e *PermissionError) Error() string {
-	return fmt.Sprintf("the workflow token cannot %s: add \"permissions: %s\" to the job (GitHub answered %d %q%s)",
+	return fmt.Sprintf("the workflow token cannot %s: add %q under \"permissions:\" in the workflow, "+
+		"or in the job when it sets its own; GitHub answered %d %q%s",
 		e.What, e.Permission, e.Status, e.Message, e.Hint)
 }
 

@@ -90,8 +90,9 @@ func TestPermissionErrors(t *testing.T) {
 			setup: func(f *githubfake.Server) { f.SetReadOnly(true) },
 			call:  func(c *Client) error { _, err := c.UpsertComment(ctx, 1, prodPlan, nil, "x"); return err },
 			want: `post the plan comment on pull request #1: the workflow token cannot write pull request comments: ` +
-				`add "permissions: pull-requests: write" to the job (GitHub answered 403 "Resource not accessible by integration"; ` +
-				`a pull request from a fork always gets a read-only token, whatever the workflow asks for)`,
+				`add "pull-requests: write" under "permissions:" in the workflow, or in the job when it sets its own; ` +
+				`GitHub answered 403 "Resource not accessible by integration"; ` +
+				`a pull request from a fork always gets a read-only token, whatever the workflow asks for`,
 			perm: "pull-requests: write",
 		},
 		{
@@ -101,8 +102,9 @@ func TestPermissionErrors(t *testing.T) {
 			},
 			call: func(c *Client) error { _, err := c.UpsertComment(ctx, 1, prodPlan, nil, "x"); return err },
 			want: `post the plan comment on pull request #1: the workflow token cannot write pull request comments: ` +
-				`add "permissions: pull-requests: write" to the job (GitHub answered 404 "Not Found"; or the issue or pull request does not exist; ` +
-				`a pull request from a fork always gets a read-only token, whatever the workflow asks for)`,
+				`add "pull-requests: write" under "permissions:" in the workflow, or in the job when it sets its own; ` +
+				`GitHub answered 404 "Not Found"; or the issue or pull request does not exist; ` +
+				`a pull request from a fork always gets a read-only token, whatever the workflow asks for`,
 			perm: "pull-requests: write",
 		},
 		{
@@ -110,7 +112,7 @@ func TestPermissionErrors(t *testing.T) {
 			setup: func(f *githubfake.Server) { f.SetReadOnly(true) },
 			call:  func(c *Client) error { _, err := c.SyncDriftIssue(ctx, drift("production", "d")); return err },
 			want: `sync the drift issue of environment "production": create label "itp-drift": the workflow token cannot write issues: ` +
-				`add "permissions: issues: write" to the job (GitHub answered 403 "Resource not accessible by integration")`,
+				`add "issues: write" under "permissions:" in the workflow, or in the job when it sets its own; GitHub answered 403 "Resource not accessible by integration"`,
 			perm: "issues: write",
 		},
 		{
@@ -120,7 +122,7 @@ func TestPermissionErrors(t *testing.T) {
 			},
 			call: func(c *Client) error { _, err := c.SyncDriftIssue(ctx, inSync("")); return err },
 			want: `sync the drift issue of the default environment: list drift issues: the workflow token cannot read issues: ` +
-				`add "permissions: issues: read" to the job (GitHub answered 403 "Resource not accessible by integration")`,
+				`add "issues: read" under "permissions:" in the workflow, or in the job when it sets its own; GitHub answered 403 "Resource not accessible by integration"`,
 			perm: "issues: read",
 		},
 		{
@@ -130,7 +132,7 @@ func TestPermissionErrors(t *testing.T) {
 			},
 			call: func(c *Client) error { _, err := c.PullRequestForCommit(ctx, "abc"); return err },
 			want: `find the pull request of commit "abc": the workflow token cannot list the pull requests of a commit: ` +
-				`add "permissions: contents: read" to the job (GitHub answered 403 "Resource not accessible by integration")`,
+				`add "contents: read" under "permissions:" in the workflow, or in the job when it sets its own; GitHub answered 403 "Resource not accessible by integration"`,
 			perm: "contents: read",
 		},
 	} {
