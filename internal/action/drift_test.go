@@ -79,4 +79,21 @@ func TestNightlyDrift(t *testing.T) {
 	if !strings.Contains(h.gh.Issues()[0].Body, notify.Marker{Kind: notify.KindDrift}.String()) {
 		t.Errorf("drift issue lacks its marker")
 	}
+	if cs := h.gh.IssueComments(issues[0].Number); len(cs) != 2 || !strings.Contains(cs[1].Body, "matches the definitions again") {
+		t.Errorf("issue comments after the close = %+v", cs)
+	}
+
+	// The drift returns: the same issue is reopened with one comment, not duplicated.
+	h.addZone("Rogue Zone 3", "192.0.2.0/24")
+	r = h.run()
+	wantCode(t, r, 0)
+	wantOutputs(t, r, map[string]string{"result": ResultDrifted, "issue_url": issues[0].HTMLURL})
+	issues = h.gh.Issues()
+	if len(issues) != 1 || issues[0].State != "open" || !strings.Contains(issues[0].Body, "Rogue Zone 3") {
+		t.Fatalf("issues after the drift returned = %+v", issues)
+	}
+	if cs := h.gh.IssueComments(issues[0].Number); len(cs) != 3 || !strings.Contains(cs[2].Body, "drift returned") ||
+		!strings.Contains(cs[2].Body, "`network_zones.rogue_zone_3`") {
+		t.Errorf("issue comments after the drift returned = %+v", cs)
+	}
 }

@@ -55,7 +55,9 @@ func (x *run) userRisk(ctx context.Context) int {
 	if err != nil {
 		return x.fail(err)
 	}
-	x.logf("user-risk: %s: %s → %s (%s)", rc.User, rc.Before, rc.After, result)
+	// The log keeps the audit record too (the summary is not searchable).
+	x.logf("user-risk: %s: %s → %s (%s), triggered by %s, reason %q", rc.User, rc.Before, rc.After, result,
+		x.ev.sender(x.gh.Actor), x.in.Reason)
 	return ExitOK
 }
 
