@@ -21,6 +21,11 @@ type ApplyOptions struct {
 	// AllowPlanChange applies the fresh plan when it differs from the reviewed one, instead
 	// of refusing with a *StaleError.
 	AllowPlanChange bool
+	// Check, when set, is called with the fresh plan after the reviewed-plan check and
+	// before the first write; an error stops the apply with nothing written. It lets a
+	// caller that holds only a fingerprint of the reviewed plan (the GitHub Action) compare
+	// it with the plan about to be applied without reading the org a second time.
+	Check func(fresh *plan.Plan) error
 }
 
 // Progress is one step of an apply: change Index (from 1) of Total, and its Outcome once
@@ -95,6 +100,11 @@ func Apply(ctx context.Context, org Org, d *Definitions, reviewed *plan.Plan, op
 				return nil, serr
 			}
 			opts.logf("%v; applying the fresh plan instead, as allowed", serr)
+		}
+	}
+	if opts.Check != nil {
+		if err := opts.Check(fresh); err != nil {
+			return nil, err
 		}
 	}
 	res := &plan.Result{Plan: fresh, Outcomes: make([]plan.Outcome, 0, len(fresh.Changes))}
