@@ -77,10 +77,15 @@ func (x *run) apply(ctx context.Context) int {
 		return x.reportApply(ctx, rv, sha, ResultNoChanges, status, fresh, ExitOK)
 	}
 	if why := x.unreviewed(rv, sha, fresh); why != "" {
-		if !x.in.AllowPlanChange {
+		switch {
+		case x.retriesFailedApply(rv, sha, fresh):
+			x.logf("an earlier apply of commit %s failed part-way; every change left is one of the reviewed plan, unchanged: applying them",
+				shortSHA(sha))
+		case !x.in.AllowPlanChange:
 			return x.refuse(ctx, rv, sha, fresh, why, x.reviewDiff(rv, fresh))
+		default:
+			x.warnf("%s; applying the fresh plan because allow_plan_change is true", why)
 		}
-		x.warnf("%s; applying the fresh plan because allow_plan_change is true", why)
 	}
 	res, err := engine.Apply(ctx, org, l.defs, fresh, engine.ApplyOptions{
 		Logf:            func(format string, args ...any) { x.logf(format, args...) },
@@ -191,6 +196,28 @@ func (x *run) unreviewed(rv review, sha string, fresh *plan.Plan) string {
 			rv.pr.Number, rv.fingerprint(), fresh.Fingerprint)
 	}
 	return ""
+}
+
+// retriesFailedApply reports whether this run re-runs an apply of commit sha that failed
+// part-way, and what is left is part of the reviewed plan: every change of the fresh plan
+// is, entry for entry (action, fields and the org object it starts from), one the pull
+// request reviewed. The changes that did apply are simply no longer in the plan. Anything
+// else (a new change, a change with other values) is refused as usual.
+func (x *run) retriesFailedApply(rv review, sha string, fresh *plan.Plan) bool {
+	if rv.comment == nil || rv.comment.Meta[metaStatus] != ResultApplyFailed || rv.comment.Meta[metaCommit] != sha ||
+		rv.comment.Meta[metaEntries] == "" {
+		return false
+	}
+	reviewed, err := decodeEntries(rv.comment.Meta[metaEntries])
+	if err != nil {
+		return false
+	}
+	for addr, e := range planEntries(fresh) {
+		if reviewed[addr] != e {
+			return false
+		}
+	}
+	return true
 }
 
 // reviewDiff lists the objects that differ between the reviewed plan (from the comment's

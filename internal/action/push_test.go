@@ -136,6 +136,38 @@ func TestApplyFailure(t *testing.T) {
 	if w := h.oktaWrites(); w["POST /api/v1/zones"] != 1 {
 		t.Errorf("Okta writes = %v, want the one zone that was not rejected", w)
 	}
+
+	// The cause is fixed and the job re-run: what is left of the reviewed plan is applied.
+	h.rejectZone = ""
+	h.emu.ResetRequests()
+	r = h.run()
+	wantCode(t, r, 0)
+	wantOutputs(t, r, map[string]string{"result": ResultApplied, "to_add": "1"})
+	if w := h.oktaWrites(); w["POST /api/v1/zones"] != 1 || len(w) != 1 {
+		t.Errorf("Okta writes of the retry = %v, want the one zone left", w)
+	}
+	if c := h.onlyComment(); !strings.Contains(c.Body, `"status":"applied"`) {
+		t.Errorf("comment after the retry:\n%s", c.Body)
+	}
+
+	// A retry whose plan holds a change nobody reviewed is refused as usual.
+	h2 := newHarness(t, harnessOpts{})
+	h2.gh.AddPull(githubfake.Pull{Number: 7, HeadSHA: headV1, Merged: true, MergeCommitSHA: mergeSHA})
+	h2.definitions(map[string]string{"zones.yaml": zonesV2})
+	h2.prEvent("opened", headV1)
+	wantCode(t, h2.run(), 0)
+	h2.rejectZone = "Branch Office"
+	h2.pushEvent(mergeSHA)
+	wantCode(t, h2.run(), 1)
+	h2.rejectZone = ""
+	h2.addZone("Branch Office", "192.0.2.0/24") // the failed zone was made in the console, with other gateways
+	h2.emu.ResetRequests()
+	r = h2.run()
+	wantCode(t, r, 1)
+	wantOutputs(t, r, map[string]string{"result": ResultPlanChanged})
+	if w := h2.oktaWrites(); len(w) != 0 {
+		t.Errorf("a retry with unreviewed changes wrote to Okta: %v", w)
+	}
 }
 
 // TestApplyRerunAfterRevert: a successful apply's job is re-run after the org was changed
