@@ -113,7 +113,8 @@ func (x *run) apply(ctx context.Context) int {
 	result, code := ResultApplied, ExitOK
 	if res.Failed() || verify != nil {
 		result, code = ResultApplyFailed, ExitFailed
-		x.errorf("the apply failed: %s", res.Plan.Summary())
+		x.errorf("the apply failed: %s; fix the cause (see the log), then re-run this job: it applies what is left "+
+			"of the reviewed plan and refuses anything else", outcomeCounts(res))
 	}
 	x.out.set("result", result)
 	x.logText("Apply", func(b *strings.Builder) error { return render.Result(b, render.Text, res, render.Options{}) })
@@ -124,7 +125,24 @@ func (x *run) apply(ctx context.Context) int {
 	} else {
 		status = x.applyContext(rv, sha) + "\n\n" + status
 	}
+	if result == ResultApplyFailed {
+		status = strings.TrimRight(status, "\n") + "\n\n**Next:** fix the cause above, then re-run the apply job: " +
+			"it applies what is left of the reviewed plan, and refuses any change that was not reviewed.\n\n"
+	}
 	return x.reportApply(ctx, rv, sha, result, status, fresh, code)
+}
+
+// outcomeCounts says how many changes applied, failed and were skipped.
+func outcomeCounts(res *plan.Result) string {
+	n := map[plan.Status]int{}
+	for _, o := range res.Outcomes {
+		n[o.Status]++
+	}
+	s := fmt.Sprintf("%d applied, %d failed, %d skipped", n[plan.Applied], n[plan.Failed], n[plan.Skipped])
+	if len(res.NotConverged) > 0 {
+		s += fmt.Sprintf(", %s still differing after apply", plural(len(res.NotConverged), "object"))
+	}
+	return s
 }
 
 // applyContext is the line that says which commit and pull request an apply report is

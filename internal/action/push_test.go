@@ -125,7 +125,7 @@ func TestApplyFailure(t *testing.T) {
 	wantCode(t, r, 1)
 	wantOutputs(t, r, map[string]string{"result": ResultApplyFailed})
 	c := h.onlyComment()
-	for _, want := range []string{"failed", "network_zones.branch_office", "Api validation failed", "applied", "network_zones.corporate_vpn"} {
+	for _, want := range []string{"failed", "network_zones.branch_office", "Api validation failed", "applied", "network_zones.corporate_vpn", "re-run the apply job"} {
 		if !strings.Contains(c.Body, want) || !strings.Contains(r.summary, want) {
 			t.Errorf("comment or summary lacks %q:\ncomment:\n%s\nsummary:\n%s", want, c.Body, r.summary)
 		}
