@@ -61,6 +61,10 @@ func actionEnv(t *testing.T, extra map[string]string) (map[string]string, *githu
 }
 
 func TestActionCommand(t *testing.T) {
+	// A version of its own, so the footer check below proves it is passed to the action.
+	saved := Version
+	Version = "v9.9.9-actiontest"
+	t.Cleanup(func() { Version = saved })
 	tests := []struct {
 		name     string
 		args     []string
@@ -83,8 +87,15 @@ func TestActionCommand(t *testing.T) {
 			if code != tt.code {
 				t.Fatalf("exit code = %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, stdout.String(), stderr.String())
 			}
-			if n := len(gh.Comments(3)); n != tt.comments {
+			cs := gh.Comments(3)
+			if n := len(cs); n != tt.comments {
 				t.Errorf("%d comments, want %d", n, tt.comments)
+			}
+			// The footer names the version of the binary that wrote it.
+			for _, c := range cs {
+				if !strings.Contains(c.Body, " · itpsync "+Version+"</sub>") {
+					t.Errorf("comment footer lacks the version %q:\n%s", Version, c.Body)
+				}
 			}
 			if !strings.Contains(stdout.String(), tt.stdout) || !strings.Contains(stderr.String(), tt.stderr) {
 				t.Errorf("stdout lacks %q or stderr lacks %q\nstdout:\n%s\nstderr:\n%s", tt.stdout, tt.stderr, stdout.String(), stderr.String())
