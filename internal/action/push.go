@@ -56,51 +56,32 @@ func (x *run) apply(ctx context.Context) int {
 	if err != nil {
 		return x.fail(err)
 	}
-	fresh, err := engine.Plan(ctx, org, l.defs, plan.ModePlan)
-	org.maskToken()
-	if err != nil {
-		return x.fail(fmt.Errorf("plan: %w", err))
-	}
-	if tooLarge, err := x.out.setPlan(fresh); err != nil {
-		return x.fail(err)
-	} else if tooLarge {
-		x.warnf("the plan is too large for the plan_json output; it is left empty")
-	}
-	x.logText("Plan", func(b *strings.Builder) error { return render.Plan(b, render.Text, fresh, render.Options{}) })
-	if rv.appliedAt(sha) {
-		return x.alreadyApplied(rv, sha, fresh)
-	}
-	if len(fresh.Changes) == 0 {
-		x.out.set("result", ResultNoChanges)
-		status := fmt.Sprintf("### ✅ itpsync apply%s\n\n%s\n\nThe org already matches the definitions: nothing to apply.\n\n",
-			x.envHeading(), x.applyContext(rv, sha))
-		return x.reportApply(ctx, rv, sha, ResultNoChanges, status, fresh, ExitOK)
-	}
-	if why := x.unreviewed(rv, sha, fresh); why != "" {
-		switch {
-		case x.retriesFailedApply(rv, sha, fresh):
-			x.logf("an earlier apply of commit %s failed part-way; every change left is one of the reviewed plan, unchanged: applying them",
-				shortSHA(sha))
-		case !x.in.AllowPlanChange:
-			return x.refuse(ctx, rv, sha, fresh, why, x.reviewDiff(rv, fresh))
-		default:
-			x.warnf("%s; applying the fresh plan because allow_plan_change is true", why)
-		}
-	}
-	res, err := engine.Apply(ctx, org, l.defs, fresh, engine.ApplyOptions{
-		Logf:            func(format string, args ...any) { x.logf(format, args...) },
-		AllowPlanChange: x.in.AllowPlanChange,
+	// One read of the org serves both the review check and the apply: engine.Apply computes
+	// the fresh plan and hands it to decide before its first write, so the plan compared
+	// with the reviewed fingerprint is exactly the plan that is written.
+	var (
+		fresh    *plan.Plan
+		stopCode int
+	)
+	res, err := engine.Apply(ctx, org, l.defs, nil, engine.ApplyOptions{
+		Logf: func(format string, args ...any) { x.logf(format, args...) },
+		Check: func(p *plan.Plan) error {
+			fresh = p
+			org.maskToken()
+			if code, stop := x.decide(ctx, rv, sha, p); stop {
+				stopCode = code
+				return errDecided
+			}
+			return nil
+		},
 	})
 	org.maskToken()
-	var stale *engine.StaleError
 	var verify *engine.VerifyError
 	switch {
-	case errors.As(err, &stale):
-		diffs := make([]entryDiff, len(stale.Addresses))
-		for i, a := range stale.Addresses {
-			diffs[i] = entryDiff{Address: a, Reviewed: "planned", Now: "changed"}
-		}
-		return x.refuse(ctx, rv, sha, fresh, "the org changed while the apply started", diffs)
+	case errors.Is(err, errDecided):
+		return stopCode
+	case err != nil && fresh == nil:
+		return x.fail(fmt.Errorf("plan: %w", err))
 	case errors.As(err, &verify) && res != nil:
 		x.errorf("%v", err)
 	case err != nil:
@@ -130,6 +111,42 @@ func (x *run) apply(ctx context.Context) int {
 			"it applies what is left of the reviewed plan, and refuses any change that was not reviewed.\n\n"
 	}
 	return x.reportApply(ctx, rv, sha, result, status, fresh, code)
+}
+
+// errDecided stops engine.Apply before its first write when decide has ended the run.
+var errDecided = errors.New("the run ended before any write")
+
+// decide looks at the fresh plan before anything is written and reports whether the run
+// ends here (with its exit code): a re-run of an apply that succeeded, nothing to apply, or
+// a plan that is not the one reviewed on the pull request.
+func (x *run) decide(ctx context.Context, rv review, sha string, fresh *plan.Plan) (int, bool) {
+	if tooLarge, err := x.out.setPlan(fresh); err != nil {
+		return x.fail(err), true
+	} else if tooLarge {
+		x.warnf("the plan is too large for the plan_json output; it is left empty")
+	}
+	x.logText("Plan", func(b *strings.Builder) error { return render.Plan(b, render.Text, fresh, render.Options{}) })
+	if rv.appliedAt(sha) {
+		return x.alreadyApplied(rv, sha, fresh), true
+	}
+	if len(fresh.Changes) == 0 {
+		x.out.set("result", ResultNoChanges)
+		status := fmt.Sprintf("### ✅ itpsync apply%s\n\n%s\n\nThe org already matches the definitions: nothing to apply.\n\n",
+			x.envHeading(), x.applyContext(rv, sha))
+		return x.reportApply(ctx, rv, sha, ResultNoChanges, status, fresh, ExitOK), true
+	}
+	if why := x.unreviewed(rv, sha, fresh); why != "" {
+		switch {
+		case x.retriesFailedApply(rv, sha, fresh):
+			x.logf("an earlier apply of commit %s failed part-way; every change left is one of the reviewed plan, unchanged: applying them",
+				shortSHA(sha))
+		case !x.in.AllowPlanChange:
+			return x.refuse(ctx, rv, sha, fresh, why, x.reviewDiff(rv, fresh)), true
+		default:
+			x.warnf("%s; applying the fresh plan because allow_plan_change is true", why)
+		}
+	}
+	return 0, false
 }
 
 // outcomeCounts says how many changes applied, failed and were skipped.

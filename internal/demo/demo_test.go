@@ -157,7 +157,7 @@ func TestDemoWalksTheLoop(t *testing.T) {
 		"03-console-changes.md":      {"0.0.0.0/0", "CrowdStrike Threat Intelligence", "Contractor Office"},
 		"04-drift-issue.md": {"# ITP drift", "0.0.0.0/0", "INACTIVE", "CrowdStrike Threat Intelligence",
 			"high-risk", "network_zones.contractor_office", "```yaml\ncontractor_office:\n  name: Contractor Office"},
-		"05-audit-record.md": {"| Triggered by | soar-bot |", "| User | john.roe", "| Risk before | NONE |", "| Risk after | HIGH |",
+		"05-audit-record.md": {"| Triggered by | `soar-bot` |", "| User | `john.roe@example.com` |", "| Risk before | `NONE` |", "| Risk after | `HIGH` |",
 			"| Reason | " + riskReason + " |", "| Time (UTC) | 2026-03-04T05:06:07Z |"},
 		"06-fix-pull-request-comment-applied.md":                {`"status":"applied"`, "Apply complete: 2 applied"},
 		".runner/workspace/policies/adopted_network_zones.yaml": {"network_zones:\n  contractor_office:\n"},
