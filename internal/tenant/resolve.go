@@ -136,42 +136,15 @@ func (c *Client) loadGroups(ctx context.Context, write bool, ids, names []string
 		}
 	}
 	c.names.mu.Unlock()
-	api, err := c.api(write)
-	if err != nil {
-		return err
-	}
-	for _, chunk := range chunks(terms) {
-		search := strings.Join(chunk, " or ")
-		var pages pager
-		after := ""
-		for {
-			r, err := c.call(ctx, func(ctx context.Context) (*okta.APIResponse, error) {
-				req := api.GroupAPI.ListGroups(ctx).Search(search).Limit(200)
-				if after != "" {
-					req = req.After(after)
-				}
-				_, resp, err := req.Execute()
-				return resp, err
-			})
-			if err != nil {
-				return fmt.Errorf("look up groups: %w", err)
-			}
-			groups, err := decodeList[wireGroup](r, "groups", "group")
-			if err != nil {
-				return err
-			}
-			for _, g := range groups {
-				c.names.addGroup(g.ID, g.Profile.Name)
-			}
-			if after, err = pages.next(r); err != nil {
-				return err
-			}
-			if after == "" {
-				break
-			}
+	list := func(ctx context.Context, api *okta.APIClient, search, after string) (*okta.APIResponse, error) {
+		req := api.GroupAPI.ListGroups(ctx).Search(search).Limit(200)
+		if after != "" {
+			req = req.After(after)
 		}
+		_, resp, err := req.Execute()
+		return resp, err
 	}
-	return nil
+	return search(ctx, c, write, terms, "groups", "group", list, func(g wireGroup) { c.names.addGroup(g.ID, g.Profile.Name) })
 }
 
 // loadUsers fetches the users named by id or login that the cache does not know yet.
@@ -188,32 +161,44 @@ func (c *Client) loadUsers(ctx context.Context, write bool, users []string) erro
 		}
 	}
 	c.names.mu.Unlock()
+	list := func(ctx context.Context, api *okta.APIClient, search, after string) (*okta.APIResponse, error) {
+		req := api.UserAPI.ListUsers(ctx).Search(search).Limit(200)
+		if after != "" {
+			req = req.After(after)
+		}
+		_, resp, err := req.Execute()
+		return resp, err
+	}
+	return search(ctx, c, write, terms, "users", "user", list, func(u wireUser) { c.names.addUser(u.ID, u.Profile.Login) })
+}
+
+// searchList is one page of a search list call (groups or users).
+type searchList func(ctx context.Context, api *okta.APIClient, search, after string) (*okta.APIResponse, error)
+
+// search runs list once per searchChunk terms (joined with "or"), follows every page, and
+// hands each decoded item to add. what and noun name the list in errors ("groups", "group").
+func search[T required](ctx context.Context, c *Client, write bool, terms []string, what, noun string, list searchList, add func(T)) error {
 	api, err := c.api(write)
 	if err != nil {
 		return err
 	}
 	for _, chunk := range chunks(terms) {
-		search := strings.Join(chunk, " or ")
+		expr := strings.Join(chunk, " or ")
 		var pages pager
 		after := ""
 		for {
 			r, err := c.call(ctx, func(ctx context.Context) (*okta.APIResponse, error) {
-				req := api.UserAPI.ListUsers(ctx).Search(search).Limit(200)
-				if after != "" {
-					req = req.After(after)
-				}
-				_, resp, err := req.Execute()
-				return resp, err
+				return list(ctx, api, expr, after)
 			})
 			if err != nil {
-				return fmt.Errorf("look up users: %w", err)
+				return fmt.Errorf("look up %s: %w", what, err)
 			}
-			users, err := decodeList[wireUser](r, "users", "user")
+			items, err := decodeList[T](r, what, noun)
 			if err != nil {
 				return err
 			}
-			for _, u := range users {
-				c.names.addUser(u.ID, u.Profile.Login)
+			for _, it := range items {
+				add(it)
 			}
 			if after, err = pages.next(r); err != nil {
 				return err
@@ -227,42 +212,22 @@ func (c *Client) loadUsers(ctx context.Context, write bool, users []string) erro
 }
 
 // groupNames turns group ids into names; an id that cannot be resolved stays as it is.
-func (c *Client) groupNames(ids []string) []string {
-	c.names.mu.Lock()
-	defer c.names.mu.Unlock()
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if name, ok := c.names.groupByID[id]; ok {
-			out = append(out, name)
-		} else {
-			out = append(out, id)
-		}
-	}
-	return out
-}
+func (c *Client) groupNames(ids []string) []string { return c.names.lookup(c.names.groupByID, ids) }
 
 // userLogins turns user ids into logins; an id that cannot be resolved stays as it is.
-func (c *Client) userLogins(ids []string) []string {
-	c.names.mu.Lock()
-	defer c.names.mu.Unlock()
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if login, ok := c.names.userByID[id]; ok {
-			out = append(out, login)
-		} else {
-			out = append(out, id)
-		}
-	}
-	return out
-}
+func (c *Client) userLogins(ids []string) []string { return c.names.lookup(c.names.userByID, ids) }
 
 // zoneNames turns zone ids into names; an id that cannot be resolved stays as it is.
-func (c *Client) zoneNames(ids []string) []string {
-	c.names.mu.Lock()
-	defer c.names.mu.Unlock()
+func (c *Client) zoneNames(ids []string) []string { return c.names.lookup(c.names.zoneByID, ids) }
+
+// lookup maps ids through m (one of the cache's id maps, read under its lock); an id that
+// m does not know stays as it is.
+func (n *nameCache) lookup(m map[string]string, ids []string) []string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
 	out := make([]string, 0, len(ids))
 	for _, id := range ids {
-		if name, ok := c.names.zoneByID[id]; ok {
+		if name, ok := m[id]; ok {
 			out = append(out, name)
 		} else {
 			out = append(out, id)
