@@ -420,67 +420,36 @@ func decodeOne[T required](r result, what string, v *T) error {
 }
 
 func (w wireZone) missing() string {
-	switch {
-	case w.ID == "":
-		return "id"
-	case w.Name == "":
-		return "name"
-	case w.Type == "":
-		return "type"
-	}
-	return ""
+	return firstMissing(field{"id", w.ID}, field{"name", w.Name}, field{"type", w.Type})
 }
 
-func (w wireRule) missing() string {
-	switch {
-	case w.ID == "":
-		return "id"
-	case w.Name == "":
-		return "name"
-	}
-	return ""
-}
+func (w wireRule) missing() string { return firstMissing(field{"id", w.ID}, field{"name", w.Name}) }
 
-func (w wirePolicy) missing() string {
-	if w.ID == "" {
-		return "id"
-	}
-	return ""
-}
+func (w wirePolicy) missing() string { return firstMissing(field{"id", w.ID}) }
 
 func (w wireProvider) missing() string {
-	switch {
-	case w.ID == "":
-		return "id"
-	case w.Name == "":
-		return "name"
-	}
-	return ""
+	return firstMissing(field{"id", w.ID}, field{"name", w.Name})
 }
 
 func (w wireUser) missing() string {
-	switch {
-	case w.ID == "":
-		return "id"
-	case w.Profile.Login == "":
-		return "login (profile.login)"
-	}
-	return ""
+	return firstMissing(field{"id", w.ID}, field{"login (profile.login)", w.Profile.Login})
 }
 
-func (w wireUserRisk) missing() string {
-	if w.RiskLevel == "" {
-		return "riskLevel"
-	}
-	return ""
-}
+func (w wireUserRisk) missing() string { return firstMissing(field{"riskLevel", w.RiskLevel}) }
 
 func (w wireGroup) missing() string {
-	switch {
-	case w.ID == "":
-		return "id"
-	case w.Profile.Name == "":
-		return "name (profile.name)"
+	return firstMissing(field{"id", w.ID}, field{"name (profile.name)", w.Profile.Name})
+}
+
+// field is one required value of a wire object and the name an error gives it.
+type field struct{ name, value string }
+
+// firstMissing returns the name of the first empty field, "" when all are set.
+func firstMissing(fields ...field) string {
+	for _, f := range fields {
+		if f.value == "" {
+			return f.name
+		}
 	}
 	return ""
 }
