@@ -52,26 +52,10 @@ func (c *Client) listProviders(ctx context.Context) ([]itp.Provider, error) {
 func (c *Client) CreateProvider(ctx context.Context, p itp.Provider) (itp.Provider, error) {
 	p.Normalize()
 	op := fmt.Sprintf("create security events provider %q", p.Name)
-	body, err := providerBody(p)
-	if err != nil {
-		return itp.Provider{}, fmt.Errorf("%s: %w", op, err)
-	}
-	api, err := c.api(true)
-	if err != nil {
-		return itp.Provider{}, err
-	}
-	r, err := c.call(ctx, func(ctx context.Context) (*okta.APIResponse, error) {
+	return c.writeProvider(ctx, op, p, func(ctx context.Context, api *okta.APIClient, body okta.SecurityEventsProviderRequest) (*okta.APIResponse, error) {
 		_, resp, err := api.SSFReceiverAPI.CreateSecurityEventsProviderInstance(ctx).Instance(body).Execute()
 		return resp, err
 	})
-	if err != nil {
-		return itp.Provider{}, fmt.Errorf("%s: %w", op, err)
-	}
-	got, err := c.providerStatus(ctx, r, p.IsEnabled)
-	if err != nil {
-		return itp.Provider{}, fmt.Errorf("%s: %w", op, err)
-	}
-	return got, nil
 }
 
 // UpdateProvider replaces provider id with p, then fixes its status if the answer differs.
@@ -81,6 +65,15 @@ func (c *Client) UpdateProvider(ctx context.Context, id string, p itp.Provider) 
 	if id == "" {
 		return itp.Provider{}, fmt.Errorf("%s: no provider id", op)
 	}
+	return c.writeProvider(ctx, op, p, func(ctx context.Context, api *okta.APIClient, body okta.SecurityEventsProviderRequest) (*okta.APIResponse, error) {
+		_, resp, err := api.SSFReceiverAPI.ReplaceSecurityEventsProviderInstance(ctx, id).Instance(body).Execute()
+		return resp, err
+	})
+}
+
+// writeProvider sends the body of p once with send (create or replace), then brings the
+// answer to p's status. Errors are prefixed with op.
+func (c *Client) writeProvider(ctx context.Context, op string, p itp.Provider, send func(context.Context, *okta.APIClient, okta.SecurityEventsProviderRequest) (*okta.APIResponse, error)) (itp.Provider, error) {
 	body, err := providerBody(p)
 	if err != nil {
 		return itp.Provider{}, fmt.Errorf("%s: %w", op, err)
@@ -89,10 +82,7 @@ func (c *Client) UpdateProvider(ctx context.Context, id string, p itp.Provider) 
 	if err != nil {
 		return itp.Provider{}, err
 	}
-	r, err := c.call(ctx, func(ctx context.Context) (*okta.APIResponse, error) {
-		_, resp, err := api.SSFReceiverAPI.ReplaceSecurityEventsProviderInstance(ctx, id).Instance(body).Execute()
-		return resp, err
-	})
+	r, err := c.call(ctx, func(ctx context.Context) (*okta.APIResponse, error) { return send(ctx, api, body) })
 	if err != nil {
 		return itp.Provider{}, fmt.Errorf("%s: %w", op, err)
 	}
