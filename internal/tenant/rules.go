@@ -42,18 +42,28 @@ func entityRiskBody(r itp.EntityRiskRule, priority int, usersIn, usersEx, groups
 	if priority > 0 {
 		rule.Priority = priorityOf(priority)
 	}
-	var actions []okta.EntityRiskPolicyRuleActionsObject
-	if r.TerminateAllSessions {
-		actions = append(actions, okta.EntityRiskPolicyRuleActionsObject{Action: okta.PtrString("TERMINATE_ALL_SESSIONS")})
+	rule.Actions.EntityRisk.Actions = ruleActions[okta.EntityRiskPolicyRuleActionsObject](r.TerminateAllSessions, "TERMINATE_ALL_SESSIONS", r.WorkflowID)
+	return okta.EntityRiskPolicyRuleAsListPolicyRules200ResponseInner(rule)
+}
+
+// ruleActions lists a rule's actions: terminateAction when terminate is set, then
+// RUN_WORKFLOW when workflowID is set (nil when neither). T is the SDK's action object of
+// the rule's kind; the SDK declares one per kind, all with these two fields.
+func ruleActions[T ~struct {
+	Action               *string `json:"action,omitempty"`
+	AdditionalProperties map[string]interface{}
+}](terminate bool, terminateAction, workflowID string) []T {
+	var actions []T
+	if terminate {
+		actions = append(actions, T{Action: okta.PtrString(terminateAction)})
 	}
-	if r.WorkflowID != "" {
-		actions = append(actions, okta.EntityRiskPolicyRuleActionsObject{
+	if workflowID != "" {
+		actions = append(actions, T{
 			Action:               okta.PtrString("RUN_WORKFLOW"),
-			AdditionalProperties: map[string]any{"workflow": workflowRef(r.WorkflowID)},
+			AdditionalProperties: map[string]any{"workflow": workflowRef(workflowID)},
 		})
 	}
-	rule.Actions.EntityRisk.Actions = actions
-	return okta.EntityRiskPolicyRuleAsListPolicyRules200ResponseInner(rule)
+	return actions
 }
 
 // resolvedPeople resolves the users and groups of a rule for a write.
@@ -279,17 +289,7 @@ func (c *Client) UpdatePostAuthRule(ctx context.Context, r itp.PostAuthRule) (it
 		}},
 		Actions: &okta.PostAuthSessionPolicyRuleAllOfActions{PostAuthSession: &okta.PostAuthSessionPolicyRuleAllOfActionsPostAuthSession{}},
 	}
-	var actions []okta.PostAuthSessionFailureActionsObject
-	if r.TerminateSession {
-		actions = append(actions, okta.PostAuthSessionFailureActionsObject{Action: okta.PtrString("TERMINATE_SESSION")})
-	}
-	if r.WorkflowID != "" {
-		actions = append(actions, okta.PostAuthSessionFailureActionsObject{
-			Action:               okta.PtrString("RUN_WORKFLOW"),
-			AdditionalProperties: map[string]any{"workflow": workflowRef(r.WorkflowID)},
-		})
-	}
-	rule.Actions.PostAuthSession.FailureActions = actions
+	rule.Actions.PostAuthSession.FailureActions = ruleActions[okta.PostAuthSessionFailureActionsObject](r.TerminateSession, "TERMINATE_SESSION", r.WorkflowID)
 	w, err := c.replaceRule(ctx, itp.PolicyPostAuthSession, cur.ID, okta.PostAuthSessionPolicyRuleAsListPolicyRules200ResponseInner(rule), r.Status)
 	if err != nil {
 		return itp.PostAuthRule{}, fmt.Errorf("%s: %w", op, err)
