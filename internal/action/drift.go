@@ -15,15 +15,9 @@ import (
 // environment's one drift issue in step (opened, updated on a new drift, closed when the
 // org matches again, untouched while nothing changes).
 func (x *run) drift(ctx context.Context) int {
-	l, err := x.load()
-	if err != nil {
-		return x.fail(err)
-	}
-	if l.invalid != nil {
-		x.out.set("result", ResultInvalid)
-		x.summary(x.invalidMarkdown(l))
-		x.errorf("the definitions are invalid: no drift check was made")
-		return ExitFailed
+	l, code := x.loadValid("no drift check was made")
+	if l == nil {
+		return code
 	}
 	gc, err := x.github()
 	if err != nil {

@@ -102,14 +102,9 @@ func (x *run) reportPlan(ctx context.Context, p *plan.Plan, pr int, label, sha s
 // planOnly is the plan command outside a pull request (a dispatch): outputs and summary,
 // no comment.
 func (x *run) planOnly(ctx context.Context) int {
-	l, err := x.load()
-	if err != nil {
-		return x.fail(err)
-	}
-	if l.invalid != nil {
-		x.out.set("result", ResultInvalid)
-		x.summary(x.invalidMarkdown(l))
-		return ExitFailed
+	l, code := x.loadValid("")
+	if l == nil {
+		return code
 	}
 	org, err := x.connect(l.defs.CheckOrg)
 	if err != nil {

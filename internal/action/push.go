@@ -34,15 +34,9 @@ func (rv review) appliedAt(sha string) bool {
 // apply is the push to the default branch: apply exactly the plan reviewed on the merged
 // pull request, or refuse and say which objects differ.
 func (x *run) apply(ctx context.Context) int {
-	l, err := x.load()
-	if err != nil {
-		return x.fail(err)
-	}
-	if l.invalid != nil {
-		x.out.set("result", ResultInvalid)
-		x.summary(x.invalidMarkdown(l))
-		x.errorf("the definitions are invalid: nothing was applied")
-		return ExitFailed
+	l, code := x.loadValid("nothing was applied")
+	if l == nil {
+		return code
 	}
 	sha := x.gh.SHA
 	if x.ev.Push != nil && x.ev.Push.GetAfter() != "" {

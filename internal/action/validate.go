@@ -145,19 +145,34 @@ func (x *run) diagnosticsMarkdown(l diag.List) string {
 
 // validate is the validate command: definitions checked, nothing else.
 func (x *run) validate(_ context.Context) int {
-	l, err := x.load()
-	if err != nil {
-		return x.fail(err)
-	}
-	if l.invalid != nil {
-		x.out.set("result", ResultInvalid)
-		x.summary(x.invalidMarkdown(l))
-		return ExitFailed
+	l, code := x.loadValid("")
+	if l == nil {
+		return code
 	}
 	x.out.set("result", ResultValid)
 	x.summary(fmt.Sprintf("## itpsync: definitions valid\n\n`%s` is valid for environment %s.\n\n%s",
 		mdCode(x.in.PoliciesDir), envLabel(x.in.Environment), x.diagnosticsMarkdown(l.diags)))
 	return ExitOK
+}
+
+// loadValid loads the definitions for a command that needs them valid. When they cannot
+// be loaded or are invalid it reports that (result invalid, the summary saying why, and
+// the error annotation "the definitions are invalid: "+notDone unless notDone is "") and
+// returns nil with the run's exit code.
+func (x *run) loadValid(notDone string) (*loaded, int) {
+	l, err := x.load()
+	if err != nil {
+		return nil, x.fail(err)
+	}
+	if l.invalid != nil {
+		x.out.set("result", ResultInvalid)
+		x.summary(x.invalidMarkdown(l))
+		if notDone != "" {
+			x.errorf("the definitions are invalid: %s", notDone)
+		}
+		return nil, ExitFailed
+	}
+	return l, ExitOK
 }
 
 // invalidMarkdown says the definitions are invalid and lists why.
