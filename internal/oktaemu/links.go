@@ -20,6 +20,27 @@ func lifecycleLinks(self, status string, selfAllow ...string) obj {
 	return obj{{"self", link(self, selfAllow...)}, {"deactivate", link(self+"/lifecycle/deactivate", "POST")}}
 }
 
+// listPage keeps the items of all that keep accepts, pages them (by id, under path) and
+// encodes the page with toJSON: the shape the zones, users and groups lists share.
+func listPage[T any](c *call, path string, pageSize int, all []T, keep func(T) bool, id func(T) string, toJSON func(T) obj) reply {
+	var list []T
+	var ids []string
+	for _, x := range all {
+		if keep(x) {
+			list, ids = append(list, x), append(ids, id(x))
+		}
+	}
+	from, to, header, rep := page(c, path, ids, pageSize)
+	if rep != nil {
+		return *rep
+	}
+	out := make([]obj, 0, to-from)
+	for _, x := range list[from:to] {
+		out = append(out, toJSON(x))
+	}
+	return reply{status: http.StatusOK, body: out, header: header}
+}
+
 // page cuts one page out of ids (already in list order) given the request's limit and
 // after cursor, and returns the Link header values: one value per relation.
 func page(c *call, path string, ids []string, defaultLimit int) (from, to int, header http.Header, rep *reply) {

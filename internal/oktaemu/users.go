@@ -2,7 +2,6 @@ package oktaemu
 
 import (
 	"fmt"
-	"net/http"
 	"regexp"
 	"strings"
 	"time"
@@ -183,22 +182,8 @@ func (s *Server) listUsers(c *call) reply {
 	if rep != nil {
 		return *rep
 	}
-	var list []*user
-	var ids []string
-	for _, u := range s.org.users {
-		if keep(u) {
-			list, ids = append(list, u), append(ids, u.id)
-		}
-	}
-	from, to, header, rep := page(c, users, ids, s.opts.PageSize)
-	if rep != nil {
-		return *rep
-	}
-	out := make([]obj, 0, to-from)
-	for _, u := range list[from:to] {
-		out = append(out, s.userJSON(c, u))
-	}
-	return reply{status: http.StatusOK, body: out, header: header}
+	return listPage(c, users, s.opts.PageSize, s.org.users, func(u *user) bool { return keep(u) },
+		func(u *user) string { return u.id }, func(u *user) obj { return s.userJSON(c, u) })
 }
 
 func (s *Server) getUser(c *call) reply {
@@ -275,22 +260,8 @@ func (s *Server) listGroups(c *call) reply {
 	if rep != nil {
 		return *rep
 	}
-	var list []*group
-	var ids []string
-	for _, g := range s.org.groups {
-		if keep(g) {
-			list, ids = append(list, g), append(ids, g.id)
-		}
-	}
-	from, to, header, rep := page(c, groups, ids, s.opts.PageSize)
-	if rep != nil {
-		return *rep
-	}
-	out := make([]obj, 0, to-from)
-	for _, g := range list[from:to] {
-		out = append(out, s.groupJSON(c, g))
-	}
-	return reply{status: http.StatusOK, body: out, header: header}
+	return listPage(c, groups, s.opts.PageSize, s.org.groups, func(g *group) bool { return keep(g) },
+		func(g *group) string { return g.id }, func(g *group) obj { return s.groupJSON(c, g) })
 }
 
 func (s *Server) getGroup(c *call) reply {

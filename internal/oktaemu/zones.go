@@ -130,23 +130,8 @@ func (s *Server) listZones(c *call) reply {
 	if rep != nil {
 		return *rep
 	}
-	var list []*zone
-	var ids []string
-	for _, z := range s.org.zones {
-		if match(z) {
-			list = append(list, z)
-			ids = append(ids, z.id)
-		}
-	}
-	from, to, header, rep := page(c, zones, ids, s.opts.PageSize)
-	if rep != nil {
-		return *rep
-	}
-	out := make([]obj, 0, to-from)
-	for _, z := range list[from:to] {
-		out = append(out, s.zoneJSON(c, z, false))
-	}
-	return reply{status: http.StatusOK, body: out, header: header}
+	return listPage(c, zones, s.opts.PageSize, s.org.zones, match,
+		func(z *zone) string { return z.id }, func(z *zone) obj { return s.zoneJSON(c, z, false) })
 }
 
 var filterTerm = regexp.MustCompile(`^\s*(\w+)\s+eq\s+(?:"([^"]*)"|(true|false))\s*$`)
