@@ -134,19 +134,29 @@ func (s *Server) createComment(w http.ResponseWriter, r *http.Request, args []st
 	if !ok {
 		return
 	}
+	body, ok := commentBody(w, r)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusCreated, s.commentJSON(s.addComment(is, s.actor, body)))
+}
+
+// commentBody decodes the body of a comment create or edit and answers 422 as GitHub does
+// when it is missing, empty or too long.
+func commentBody(w http.ResponseWriter, r *http.Request) (string, bool) {
 	var req struct{ Body *string }
 	if !decode(w, r, &req) {
-		return
+		return "", false
 	}
 	if req.Body == nil || *req.Body == "" {
 		writeValidation(w, "IssueComment", "body", "missing_field", "body is missing")
-		return
+		return "", false
 	}
 	if tooLong(*req.Body) {
 		writeValidation(w, "IssueComment", "body", "custom", "body is too long (maximum is 65536 characters)")
-		return
+		return "", false
 	}
-	writeJSON(w, http.StatusCreated, s.commentJSON(s.addComment(is, s.actor, *req.Body)))
+	return *req.Body, true
 }
 
 func (s *Server) editComment(w http.ResponseWriter, r *http.Request, args []string) {
@@ -156,16 +166,8 @@ func (s *Server) editComment(w http.ResponseWriter, r *http.Request, args []stri
 		writeError(w, http.StatusNotFound, "Not Found")
 		return
 	}
-	var req struct{ Body *string }
-	if !decode(w, r, &req) {
-		return
-	}
-	if req.Body == nil || *req.Body == "" {
-		writeValidation(w, "IssueComment", "body", "missing_field", "body is missing")
-		return
-	}
-	if tooLong(*req.Body) {
-		writeValidation(w, "IssueComment", "body", "custom", "body is too long (maximum is 65536 characters)")
+	body, ok := commentBody(w, r)
+	if !ok {
 		return
 	}
 	c := s.comments[i]
@@ -174,7 +176,7 @@ func (s *Server) editComment(w http.ResponseWriter, r *http.Request, args []stri
 		writeError(w, http.StatusForbidden, "Resource not accessible by integration")
 		return
 	}
-	c.Body, c.UpdatedAt = *req.Body, s.tick()
+	c.Body, c.UpdatedAt = body, s.tick()
 	writeJSON(w, http.StatusOK, s.commentJSON(c))
 }
 
