@@ -195,16 +195,22 @@ func markdownPlan(w io.Writer, p *plan.Plan, o Options) error {
 		d.head += countsTable(p.Counts)
 	}
 	d.head += callouts(p.Changes, d.maxBytes(), d.where(), false) + warningsBlock(p.Warnings)
-	changes := mdSection{title: "#### Changes\n\n"}
+	return d.writeChanges(w, p, "#### Changes\n\n", changeDetail, open)
+}
+
+// writeChanges ends the plan and the drift report: a section titled title with one entry
+// per change (its details from detail), the unmanaged objects, the footer; then writes d.
+func (d *mdDoc) writeChanges(w io.Writer, p *plan.Plan, title string, detail func(plan.Change, bool) string, open bool) error {
+	changes := mdSection{title: title}
 	for _, c := range p.Changes {
-		changes.entries = append(changes.entries, mdEntry{compact: compactLine(c), detail: changeDetail(c, open)})
+		changes.entries = append(changes.entries, mdEntry{compact: compactLine(c), detail: detail(c, open)})
 	}
 	unmanaged := mdSection{title: unmanagedTitle}
 	for _, u := range p.Unmanaged {
 		unmanaged.entries = append(unmanaged.entries, unmanagedEntry(u, open))
 	}
 	d.sections = []mdSection{changes, unmanaged}
-	d.footer = footerText(p, o)
+	d.footer = footerText(p, d.o)
 	_, err := io.WriteString(w, d.String())
 	return err
 }
@@ -257,18 +263,7 @@ func markdownDrift(w io.Writer, p *plan.Plan, o Options) error {
 			c.Add, c.Change, c.Delete+c.Unmanaged)
 	}
 	d.head += callouts(p.Changes, d.maxBytes(), d.where(), true) + warningsBlock(p.Warnings)
-	changes := mdSection{title: "#### Differences\n\n"}
-	for _, c := range p.Changes {
-		changes.entries = append(changes.entries, mdEntry{compact: compactLine(c), detail: driftDetail(c, open)})
-	}
-	unmanaged := mdSection{title: unmanagedTitle}
-	for _, u := range p.Unmanaged {
-		unmanaged.entries = append(unmanaged.entries, unmanagedEntry(u, open))
-	}
-	d.sections = []mdSection{changes, unmanaged}
-	d.footer = footerText(p, o)
-	_, err := io.WriteString(w, d.String())
-	return err
+	return d.writeChanges(w, p, "#### Differences\n\n", driftDetail, open)
 }
 
 var statusMark = map[plan.Status]string{plan.Applied: "✅ applied", plan.Failed: "❌ **failed**", plan.Skipped: "⏭️ skipped"}
