@@ -1,7 +1,6 @@
 package spec
 
 import (
-	"fmt"
 	"net/url"
 
 	"github.com/itpsync/itpsync/internal/itp"
@@ -24,13 +23,11 @@ const (
 // provider reads one security events provider (an SSF receiver).
 func (b *builder) provider(key, n *yaml.Node) {
 	const what = "security events provider"
-	fields, ok := b.mapping(n, what, providerKeys)
+	address := itp.KindProvider + "." + key.Value
+	fields, ok := b.keyedFields(address, key, n, what, providerKeys, "name", "type", "is_enabled", "settings")
 	if !ok {
 		return
 	}
-	address := itp.KindProvider + "." + key.Value
-	b.recordFields(address, fields)
-	b.required(key, fmt.Sprintf("%s %q", what, key.Value), fields, "name", "type", "is_enabled", "settings")
 	p := itp.Provider{Key: key.Value}
 	p.Name = b.name(fields, what, providerNameLimit)
 	if f, ok := fields["type"]; ok {

@@ -1,7 +1,6 @@
 package spec
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/itpsync/itpsync/internal/itp"
@@ -32,12 +31,10 @@ const ruleNameLimit = 255
 // entityRiskRule reads one rule of the ENTITY_RISK policy.
 func (b *builder) entityRiskRule(key, n *yaml.Node) {
 	const what = "entity risk rule"
-	fields, ok := b.mapping(n, what, entityRuleKeys)
+	fields, ok := b.keyedFields(itp.KindEntityRiskRule+"."+key.Value, key, n, what, entityRuleKeys, "name", "risk_level")
 	if !ok {
 		return
 	}
-	b.recordFields(itp.KindEntityRiskRule+"."+key.Value, fields)
-	b.required(key, fmt.Sprintf("%s %q", what, key.Value), fields, "name", "risk_level")
 	r := itp.EntityRiskRule{Key: key.Value}
 	r.Name = b.name(fields, what, ruleNameLimit)
 	r.RiskLevel = b.enumField(fields, "risk_level", what, entityRiskLevels)

@@ -1,7 +1,6 @@
 package spec
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/itpsync/itpsync/internal/itp"
@@ -17,12 +16,10 @@ var (
 // userRisk reads one user risk assignment.
 func (b *builder) userRisk(key, n *yaml.Node) {
 	const what = "user risk"
-	fields, ok := b.mapping(n, what, userRiskKeys)
+	fields, ok := b.keyedFields(itp.KindUserRisk+"."+key.Value, key, n, what, userRiskKeys, "user", "risk_level")
 	if !ok {
 		return
 	}
-	b.recordFields(itp.KindUserRisk+"."+key.Value, fields)
-	b.required(key, fmt.Sprintf("%s %q", what, key.Value), fields, "user", "risk_level")
 	u := itp.UserRisk{Key: key.Value}
 	if f, ok := fields["user"]; ok {
 		if s, ok := b.str(f.val, "user"); ok {

@@ -49,13 +49,11 @@ type zoneInfo struct {
 // zone reads one network zone.
 func (b *builder) zone(key, n *yaml.Node) {
 	const what = "network zone"
-	fields, ok := b.mapping(n, what, zoneKeys)
+	address := itp.KindZone + "." + key.Value
+	fields, ok := b.keyedFields(address, key, n, what, zoneKeys, "name", "type")
 	if !ok {
 		return
 	}
-	address := itp.KindZone + "." + key.Value
-	b.recordFields(address, fields)
-	b.required(key, fmt.Sprintf("%s %q", what, key.Value), fields, "name", "type")
 	z := itp.Zone{Key: key.Value}
 	info := &zoneInfo{key: key.Value, keyLoc: loc{file: b.file, n: key}}
 	z.Name = b.name(fields, what, zoneNameLimit)
@@ -133,6 +131,18 @@ func (b *builder) zoneSize(z itp.Zone, fields map[string]field) {
 }
 
 // recordFields records the position of each field's value under address.key.
+// keyedFields reads the mapping n of the object key (a what, at address), records its
+// fields and reports the needed ones it lacks; ok is false when n is not a valid mapping.
+func (b *builder) keyedFields(address string, key, n *yaml.Node, what string, valid []string, need ...string) (map[string]field, bool) {
+	fields, ok := b.mapping(n, what, valid)
+	if !ok {
+		return nil, false
+	}
+	b.recordFields(address, fields)
+	b.required(key, fmt.Sprintf("%s %q", what, key.Value), fields, need...)
+	return fields, true
+}
+
 func (b *builder) recordFields(address string, fields map[string]field) {
 	for k, f := range fields {
 		b.record(address+"."+k, deref(f.val))
