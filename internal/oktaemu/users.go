@@ -80,15 +80,22 @@ func (s *Server) groupJSON(c *call, g *group) obj {
 	}
 }
 
+// orSep and andSep split filter and search expressions into terms; compiled once, not on
+// every list request.
+var (
+	orSep  = regexp.MustCompile(`(?i)\s+or\s+`)
+	andSep = regexp.MustCompile(`(?i)\s+and\s+`)
+)
+
 var scimTerm = regexp.MustCompile(`^\s*([\w.]+)\s+eq\s+(?:"([^"]*)"|(true|false))\s*$`)
 
 // scimMatcher parses "attr eq "v"" terms joined by "or" (and "and" inside a term) into a
 // matcher over an item's attributes; attrs lists the attributes the endpoint supports.
 func scimMatcher(param, expr string, attrs func(string) (func(any) string, bool)) (func(any) bool, *reply) {
 	var disj [][]func(any) bool
-	for _, d := range regexp.MustCompile(`(?i)\s+or\s+`).Split(expr, -1) {
+	for _, d := range orSep.Split(expr, -1) {
 		var conj []func(any) bool
-		for _, t := range regexp.MustCompile(`(?i)\s+and\s+`).Split(d, -1) {
+		for _, t := range andSep.Split(d, -1) {
 			m := scimTerm.FindStringSubmatch(t)
 			if m == nil {
 				rep := validation(param, fmt.Sprintf("Invalid search expression %q.", t))

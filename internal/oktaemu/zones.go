@@ -143,7 +143,7 @@ func zoneFilter(f string) (func(*zone) bool, *reply) {
 		return func(*zone) bool { return true }, nil
 	}
 	var terms []func(*zone) bool
-	for _, t := range regexp.MustCompile(`(?i)\s+or\s+`).Split(f, -1) {
+	for _, t := range orSep.Split(f, -1) {
 		m := filterTerm.FindStringSubmatch(t)
 		if m == nil {
 			rep := validation("filter", fmt.Sprintf("Invalid filter expression %q.", t))
