@@ -459,9 +459,9 @@ func firstMissing(fields ...field) string {
 const maxPages = 1000
 
 // pager follows Link rel="next" cursors and refuses a cursor it has already followed.
+// seen holds one cursor per page after the first, so it also counts the pages.
 type pager struct {
-	seen  map[string]bool
-	pages int
+	seen map[string]bool
 }
 
 // next returns the cursor of the next page, "" after the last one, or an error when the
@@ -474,11 +474,10 @@ func (p *pager) next(r result) (string, error) {
 	if p.seen == nil {
 		p.seen = map[string]bool{}
 	}
-	p.pages++
 	switch {
 	case p.seen[after]:
 		return "", fmt.Errorf("%s: the answer's Link rel=\"next\" repeats the same page cursor %q; stopped instead of looping", r.endpoint, after)
-	case p.pages >= maxPages:
+	case len(p.seen)+1 >= maxPages: // this page is number len(p.seen)+1 after the first
 		return "", fmt.Errorf("%s: more than %d pages; stopped instead of paging without end", r.endpoint, maxPages)
 	}
 	p.seen[after] = true

@@ -2,6 +2,8 @@ package tenant
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -93,3 +95,22 @@ func TestConfigValidation(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestPagerStopsAtMaxPages: a server that keeps sending new cursors is followed for
+// maxPages-1 further pages, then refused.
+func TestPagerStopsAtMaxPages(t *testing.T) {
+	var p pager
+	for i := 1; i <= maxPages; i++ {
+		r := result{endpoint: "GET /api/v1/zones", header: http.Header{"Link": {fmt.Sprintf(`<https://x/api/v1/zones?after=c%d>; rel="next"`, i)}}}
+		after, err := p.next(r)
+		if i < maxPages {
+			if err != nil || after != fmt.Sprintf("c%d", i) {
+				t.Fatalf("page %d: next = %q, %v; want cursor c%d", i, after, err, i)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("more than %d pages", maxPages)) {
+			t.Fatalf("page %d: next = %q, %v; want the page limit error", i, after, err)
+		}
+	}
+}
