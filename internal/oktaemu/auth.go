@@ -25,6 +25,9 @@ func (s *Server) authorize(r *http.Request, scope string) (reply, bool) {
 		if s.opts.Token != "" && subtle.ConstantTimeCompare([]byte(cred), []byte(s.opts.Token)) == 1 {
 			return reply{}, true
 		}
+		if _, found := s.adminToken(cred); found {
+			return reply{}, true
+		}
 	case "Bearer":
 		s.ctl.Lock()
 		g, found := s.tokens[cred]

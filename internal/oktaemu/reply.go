@@ -120,6 +120,9 @@ type call struct {
 	params map[string]string
 	base   string
 	body   []byte
+	// reqID and actor feed the System Log event of a write.
+	reqID string
+	actor logActor
 }
 
 // maxBody bounds request bodies; Okta objects are far smaller.

@@ -45,6 +45,9 @@ type Options struct {
 	// BaseURL is the absolute base of _links and Link headers; by default it is derived
 	// from the request's Host.
 	BaseURL string
+	// Admin is the actor the System Log names for writes made with Token or through OAuth
+	// (default DefaultAdminName, DefaultAdminLogin); AddAdminToken adds other admins.
+	Admin Admin
 }
 
 // Faults describe injected failures. They apply only to /api/ and /oauth2/ paths.
@@ -86,8 +89,10 @@ type Server struct {
 	opts Options
 	now  func() time.Time
 
-	mu  sync.Mutex // guards org
-	org *Org
+	mu     sync.Mutex // guards org, logs and logIDs
+	org    *Org
+	logs   []logEvent // the System Log, in publication order
+	logIDs *rand.Rand
 
 	ctl       sync.Mutex // guards everything below
 	faults    Faults
@@ -97,6 +102,8 @@ type Server struct {
 	windows   map[string]*window
 	tokens    map[string]grant
 	requestID *rand.Rand
+	// adminTokens are the extra SSWS tokens of AddAdminToken, with their admins.
+	adminTokens map[string]Admin
 }
 
 // New returns a server holding a fresh org built from opts.Seed (or DefaultSeed()).
@@ -118,6 +125,7 @@ func New(opts Options) *Server {
 		windows:   map[string]*window{},
 		tokens:    map[string]grant{},
 		requestID: rand.New(rand.NewPCG(7, 11)),
+		logIDs:    rand.New(rand.NewPCG(13, 17)),
 	}
 	s.org = newOrg(func() time.Time { return s.now() }, opts.ExemptZone)
 	if err := s.org.apply(seed); err != nil {
@@ -232,7 +240,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeReply(w, rep)
 		return
 	}
-	c := &call{r: r, params: params, base: base}
+	c := &call{r: r, params: params, base: base, reqID: reqID}
+	if rt.event != nil {
+		c.actor = s.actorOf(r)
+	}
 	if err := c.readBody(); err != nil {
 		writeReply(w, *err)
 		return
@@ -245,6 +256,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleLocked(rt *route, c *call) reply {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if rt.event != nil {
+		return s.handleRecorded(rt, c)
+	}
 	return rt.handle(s, c)
 }
 
