@@ -23,7 +23,7 @@ func TestSDKSystemLog(t *testing.T) {
 
 	events := must(c.SystemLogAPI.ListLogEvents(ctx).
 		Since(start.UTC().Format(time.RFC3339)).
-		Filter(`target.id eq "` + id + `"`).
+		Filter(`target.id eq "`+id+`"`).
 		SortOrder("DESCENDING").Limit(10).Execute()).get(t, "list log events")
 	type ev struct{ Type, Actor, Login, Target, Result string }
 	var got []ev

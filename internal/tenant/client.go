@@ -29,6 +29,7 @@ type Client struct {
 	mu       sync.Mutex
 	readAPI  *okta.APIClient // read scopes only (OAuth without explicit Scopes)
 	writeAPI *okta.APIClient // read and manage scopes; created on the first write
+	logAPI   *okta.APIClient // the run's scopes plus okta.logs.read; see logsAPI
 	wrote    bool
 
 	names *nameCache
