@@ -70,9 +70,11 @@ func stripObject(v any) any {
 	return v
 }
 
-// canonicalChange is a change as the fingerprint sees it: no IDs, no Meta.
+// canonicalChange is a change as the fingerprint sees it: no IDs, no Meta, no System Log
+// attribution (who changed the org is not what the org is).
 func canonicalChange(c Change) Change {
 	c.ID = ""
+	c.Attribution = nil
 	c.Before = stripObject(c.Before)
 	c.After = stripObject(c.After)
 	return c

@@ -102,6 +102,9 @@ type Change struct {
 	DependsOn []string `json:"depends_on,omitempty"`
 	// Note explains something particular about the change, in one sentence.
 	Note string `json:"note,omitempty"`
+	// Attribution is the object's last change in the System Log (drift reports only);
+	// the fingerprint ignores it.
+	Attribution *Attribution `json:"attribution,omitempty"`
 }
 
 // Unmanaged is an object of a managed kind that the org has and the definitions do not.
@@ -113,6 +116,9 @@ type Unmanaged struct {
 	// YAML is the object as ready-to-paste definitions, from Options.Encode; empty when
 	// there is no encoder.
 	YAML string `json:"yaml,omitempty"`
+	// Attribution is the object's last change in the System Log (drift reports only);
+	// the fingerprint ignores it.
+	Attribution *Attribution `json:"attribution,omitempty"`
 }
 
 // Counts summarises a plan.
