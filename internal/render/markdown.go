@@ -154,10 +154,16 @@ func changeDetail(c plan.Change, open bool) string {
 
 func unmanagedEntry(u plan.Unmanaged, open bool) mdEntry {
 	e := mdEntry{compact: fmt.Sprintf("- %s %s", codeSpan(u.Address), mdText(u.Name)), yaml: true}
+	attr := ""
+	if u.Attribution != nil {
+		attr = attributionMD(u.Attribution)
+	}
 	if u.YAML != "" {
 		f := fence(u.YAML)
 		e.detail = detailsOpen(open) + "<summary><code>" + htmlText(u.Address) + "</code> " + htmlText(u.Name) +
-			"</summary>\n\n" + f + "yaml\n" + strings.TrimRight(u.YAML, "\n") + "\n" + f + "\n</details>\n"
+			"</summary>\n\n" + attr + f + "yaml\n" + strings.TrimRight(u.YAML, "\n") + "\n" + f + "\n</details>\n"
+	} else if attr != "" {
+		e.detail = e.compact + "\n\n  " + strings.TrimSuffix(attr, "\n\n") + "\n"
 	}
 	return e
 }
@@ -248,6 +254,9 @@ func driftDetail(c plan.Change, open bool) string {
 	b.WriteString("\n")
 	if len(long) > 0 {
 		b.WriteString("`-` in the org, `+` in the definitions:\n\n" + diffBlock(long) + "\n")
+	}
+	if c.Attribution != nil {
+		b.WriteString(attributionMD(c.Attribution))
 	}
 	b.WriteString(changeNotes(c) + "</details>\n")
 	return b.String()

@@ -117,6 +117,9 @@ func (t *textWriter) unmanaged(us []plan.Unmanaged, yaml bool) {
 			t.printf(" (%s)", clean(u.ID))
 		}
 		t.printf("\n")
+		if u.Attribution != nil {
+			t.printf("      %s\n", attributionText(u.Attribution))
+		}
 		if yaml && u.YAML != "" {
 			for _, l := range strings.Split(strings.TrimRight(u.YAML, "\n"), "\n") {
 				t.printf("      %s\n", clean(l))
@@ -182,6 +185,9 @@ func textDrift(w io.Writer, p *plan.Plan, o Options) error {
 		}
 		if c.Note != "" {
 			t.printf("      note: %s\n", clean(c.Note))
+		}
+		if c.Attribution != nil {
+			t.printf("      %s\n", attributionText(c.Attribution))
 		}
 		for _, r := range c.Risks {
 			t.printf("      %s %s\n", t.paint(ansiBold+ansiRed, "! "+r.Level+" risk:"), clean(r.Message))
