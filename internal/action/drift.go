@@ -32,6 +32,7 @@ func (x *run) drift(ctx context.Context) int {
 	if err != nil {
 		return x.fail(fmt.Errorf("drift check: %w", err))
 	}
+	x.attribute(ctx, org, p)
 	if tooLarge, err := x.out.setPlan(p); err != nil {
 		return x.fail(err)
 	} else if tooLarge {
@@ -75,6 +76,21 @@ func (x *run) drift(ctx context.Context) int {
 		return ExitFailed
 	}
 	return ExitOK
+}
+
+// attribute names who last changed each drifted object, from the System Log: one extra
+// Okta call, and only when the org drifted. It is a courtesy to the reader, so it never
+// fails the run: without okta.logs.read the report says so once, other errors are a
+// warning. The attribution does not enter the digest, so it alone never rewrites the issue.
+func (x *run) attribute(ctx context.Context, org *oktaOrg, p *plan.Plan) {
+	if !p.HasChanges() {
+		return
+	}
+	err := engine.Attribute(ctx, org, p, engine.DefaultAttributionWindow)
+	org.maskToken() // with OAuth the System Log is read with a token of its own
+	if err != nil {
+		x.warnf("the drift report names no one: %v", err)
+	}
 }
 
 // driftResolve tells the reader of a drift issue what to do about it.
