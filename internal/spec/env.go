@@ -67,11 +67,16 @@ func (r *reader) envVars(n *yaml.Node, vars map[string]string) {
 	}
 }
 
-// checkOrgURL accepts https URLs, and http only for loopback hosts (a local emulator).
+// checkOrgURL accepts https URLs, and http only for loopback hosts (a local emulator). The
+// value is echoed with any password in it redacted: diagnostics reach PR annotations.
 func (r *reader) checkOrgURL(n *yaml.Node, s string) {
 	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || u.User != nil || (u.Scheme != "https" && u.Scheme != "http") {
-		r.errorf(n, "url", "org_url %q must be an https URL such as \"https://acme.okta.com\"", s)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		r.errorf(n, "url", "org_url %q must be an https URL such as \"https://acme.okta.com\"", redactURL(s, u))
+		return
+	}
+	if u.User != nil || strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "" {
+		r.errorf(n, "url", "org_url %q must be only a scheme and host, such as \"https://%s\"", redactURL(s, u), u.Host)
 		return
 	}
 	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
@@ -79,12 +84,24 @@ func (r *reader) checkOrgURL(n *yaml.Node, s string) {
 	}
 }
 
+// redactURL is s for a message, its password replaced when it has one.
+func redactURL(s string, u *url.URL) string {
+	if u != nil && u.User != nil {
+		return u.Redacted()
+	}
+	if i := strings.Index(s, "@"); i >= 0 {
+		// Unparsable, with what may be credentials before the host: keep the host only.
+		return "…" + s[i:]
+	}
+	return s
+}
+
 func isLoopbackHost(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}
 	a, err := netip.ParseAddr(host)
-	return err == nil && a.Unmap().IsLoopback()
+	return err == nil && a.Zone() == "" && a.Unmap().IsLoopback()
 }
 
 // options reads the options section.

@@ -70,7 +70,7 @@ func Load(dir string) (*Definitions, diag.List, error) {
 		if e.IsDir() || (ext != ".yaml" && ext != ".yml") {
 			return nil
 		}
-		src, err := os.ReadFile(path)
+		src, err := ReadFile(path, dir)
 		if err != nil {
 			return err
 		}

@@ -170,6 +170,13 @@ func TestCheckOrgURL(t *testing.T) {
 		{"demo", "http://127.0.0.1:40123", true},
 		{"nowhere", "https://acme.okta.com", false},
 		{"production", "acme.okta.com", false},
+		{"production", "https://acme.okta.com:443", true},
+		{"production", "https://acme.okta.com:8443", false},
+		{"production", "https://acme.okta.com.evil.com", false},
+		{"production", "https://evil.com/acme.okta.com", false},
+		{"production", "https://acme.okta.com@evil.com", false},
+		{"production", " https://acme.okta.com ", true},
+		{"production", "", false},
 	} {
 		err := d.CheckOrgURL(tc.env, tc.org)
 		if (err == nil) != tc.ok {
