@@ -9,6 +9,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Pos is a position in a definitions file. Line and Col start at 1.
@@ -122,32 +124,80 @@ func (d Diagnostic) String() string {
 // Sources gives the text of a file by the name used in positions, for the source excerpt.
 type Sources map[string][]byte
 
-func (s Sources) line(file string, n int) (string, bool) {
+// lineIn returns line n (from 1) of file, without its line ending, with the start offsets of each file's lines kept in starts, so that many
+// diagnostics in a large file do not split it once each.
+func (s Sources) lineIn(starts map[string][]int, file string, n int) (string, bool) {
 	src, ok := s[file]
 	if !ok || n < 1 {
 		return "", false
 	}
-	lines := strings.Split(string(src), "\n")
-	if n > len(lines) {
+	st, ok := starts[file]
+	if !ok {
+		st = []int{0}
+		for i, c := range src {
+			if c == '\n' {
+				st = append(st, i+1)
+			}
+		}
+		starts[file] = st
+	}
+	if n > len(st) {
 		return "", false
 	}
-	return strings.TrimRight(lines[n-1], "\r"), true
+	end := len(src)
+	if n < len(st) {
+		end = st[n] - 1
+	}
+	return strings.TrimRight(string(src[st[n-1]:end]), "\r"), true
+}
+
+// maxEcho is the longest source line echoed, in characters: a minified or binary file
+// must not flood a terminal or a CI log.
+const maxEcho = 200
+
+// echoable returns the source line as it may be printed under a diagnostic at column col:
+// control characters (which a terminal would interpret) become U+FFFD, tabs are kept; a
+// line longer than maxEcho is cut with an ellipsis, and not shown at all (ok false) when
+// the column is beyond the cut.
+func echoable(text string, col int) (string, bool) {
+	var b strings.Builder
+	n := 0
+	for _, r := range text {
+		if n == maxEcho {
+			if col > maxEcho-20 {
+				return "", false
+			}
+			b.WriteString("…")
+			break
+		}
+		if r != '\t' && unicode.IsControl(r) {
+			r = utf8.RuneError
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String(), true
 }
 
 // WriteText prints l like actionlint: each diagnostic, then the source line, then a caret
 // and tildes under the offending value. Tabs in the source line are kept so the underline
 // lines up.
 func (l List) WriteText(w io.Writer, src Sources) error {
+	starts := map[string][]int{}
 	for _, d := range l {
 		if _, err := fmt.Fprintln(w, d.String()); err != nil {
 			return err
 		}
-		text, ok := src.line(d.Pos.File, d.Pos.Line)
+		raw, ok := src.lineIn(starts, d.Pos.File, d.Pos.Line)
+		if !ok {
+			continue
+		}
+		text, ok := echoable(raw, d.Pos.Col)
 		if !ok {
 			continue
 		}
 		var pad strings.Builder
-		for i, r := range text {
+		for i, r := range []rune(text) {
 			if i >= d.Pos.Col-1 {
 				break
 			}
@@ -161,6 +211,7 @@ func (l List) WriteText(w io.Writer, src Sources) error {
 		if n < 1 {
 			n = 1
 		}
+		n = min(n, maxEcho)
 		under := "^" + strings.Repeat("~", n-1)
 		if _, err := fmt.Fprintf(w, "%4d | %s\n     | %s%s\n", d.Pos.Line, text, pad.String(), under); err != nil {
 			return err

@@ -69,3 +69,36 @@ func TestWriteJSONEmptyIsArray(t *testing.T) {
 		t.Errorf("want an empty JSON array, got %q (err %v)", b.String(), err)
 	}
 }
+
+// TestWriteTextEchoesSafely checks the echoed source line: control characters (a binary
+// file, an escape sequence a terminal would run) are replaced, a long line is cut, and a
+// line whose error lies beyond the cut is not echoed.
+func TestWriteTextEchoesSafely(t *testing.T) {
+	long := strings.Repeat("x", 300)
+	src := Sources{"f.yaml": []byte("a: \x1b[2J\x07\x00b\n" + long + "\n" + "é: [1.2.3.400]\n")}
+	tests := []struct {
+		name string
+		d    Diagnostic
+		want string
+	}{
+		{"control characters", Diagnostic{Pos: Pos{File: "f.yaml", Line: 1, Col: 4}, Message: "bad", Kind: "syntax", Len: 2},
+			"f.yaml:1:4: bad [syntax]\n   1 | a: \uFFFD[2J\uFFFD\uFFFDb\n     |    ^~\n"},
+		{"long line, error early", Diagnostic{Pos: Pos{File: "f.yaml", Line: 2, Col: 1}, Message: "bad", Kind: "syntax", Len: 1000},
+			"f.yaml:2:1: bad [syntax]\n   2 | " + strings.Repeat("x", 200) + "…\n     | ^" + strings.Repeat("~", 199) + "\n"},
+		{"long line, error late", Diagnostic{Pos: Pos{File: "f.yaml", Line: 2, Col: 290}, Message: "bad", Kind: "syntax"},
+			"f.yaml:2:290: bad [syntax]\n"},
+		{"columns count characters", Diagnostic{Pos: Pos{File: "f.yaml", Line: 3, Col: 5}, Message: "bad", Kind: "address", Len: 9},
+			"f.yaml:3:5: bad [address]\n   3 | é: [1.2.3.400]\n     |     ^~~~~~~~~\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := (List{tt.d}).WriteText(&b, src); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, b.String()); diff != "" {
+				t.Errorf("WriteText mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
