@@ -124,8 +124,9 @@ func (d Diagnostic) String() string {
 // Sources gives the text of a file by the name used in positions, for the source excerpt.
 type Sources map[string][]byte
 
-// lineIn returns line n (from 1) of file, without its line ending, with the start offsets of each file's lines kept in starts, so that many
-// diagnostics in a large file do not split it once each.
+// lineIn returns line n (from 1) of file without its line ending. The start offsets of
+// each file's lines are kept in starts, so many diagnostics in a large file do not split
+// it once each.
 func (s Sources) lineIn(starts map[string][]int, file string, n int) (string, bool) {
 	src, ok := s[file]
 	if !ok || n < 1 {
