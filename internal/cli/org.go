@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/itpsync/itpsync/internal/engine"
@@ -84,16 +85,20 @@ func (f *orgFlags) client(env *Env, logf func(string, ...any)) (*tenant.Client, 
 	if f.orgURL == "" || (f.apiToken == "" && f.clientID == "" && f.privateKey == "") {
 		return nil, errNoOrg
 	}
+	orgURL, route, err := checkOrgURL(f.orgURL)
+	if err != nil {
+		return nil, err
+	}
 	cfg := tenant.Config{
-		OrgURL:       f.orgURL,
+		OrgURL:       orgURL,
 		APIToken:     f.apiToken,
 		ClientID:     f.clientID,
 		PrivateKey:   f.privateKey,
 		PrivateKeyID: f.privateKeyID,
 		Logf:         logf,
 	}
-	if hc := loopbackClient(f.orgURL); hc != nil {
-		cfg.HTTPClient = hc
+	if route != nil {
+		cfg.HTTPClient = &http.Client{Transport: *route}
 	}
 	c, err := tenant.New(cfg)
 	if err != nil {
@@ -106,6 +111,54 @@ func (f *orgFlags) client(env *Env, logf func(string, ...any)) (*tenant.Client, 
 // before any API call.
 func (f *orgFlags) checkOrg(d *engine.Definitions) error {
 	return d.CheckOrg(f.orgURL)
+}
+
+// checkOrgURL checks an org URL before the tenant client sees it, with messages that never
+// echo a password given in it. It returns the URL to give the client and, for a loopback
+// emulator with a port, the route to its port (see loopbackClient). The Okta SDK keeps
+// only the host name of the org URL: a port on a remote org would be dropped silently, and
+// an IPv6 literal loses its brackets, so [::1] is given to the SDK as localhost and routed
+// to the address given.
+func checkOrgURL(raw string) (string, *loopbackRoute, error) {
+	s := strings.TrimSpace(raw)
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", nil, fmt.Errorf("invalid Okta org URL %q: want https://<your-org>.okta.com (set --org-url/OKTA_ORG_URL)", redacted(s, u))
+	}
+	host := u.Hostname()
+	if u.User != nil || strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", nil, fmt.Errorf("invalid Okta org URL %q: give only the scheme and host, e.g. %s://%s (set --org-url/OKTA_ORG_URL)", redacted(s, u), u.Scheme, u.Host)
+	}
+	if !isLoopbackHost(host) {
+		if u.Scheme != "https" {
+			return "", nil, fmt.Errorf("insecure Okta org URL %q: http is only allowed for loopback hosts (127.0.0.0/8, ::1, localhost); use https://%s (set --org-url/OKTA_ORG_URL)", s, u.Host)
+		}
+		if p := u.Port(); p != "" && p != "443" {
+			return "", nil, fmt.Errorf("invalid Okta org URL %q: an Okta org is served on port 443; remove %q (set --org-url/OKTA_ORG_URL)", s, ":"+p)
+		}
+		return s, nil, nil
+	}
+	if u.Port() == "" {
+		return s, nil, nil
+	}
+	if n, err := strconv.Atoi(u.Port()); err != nil || n < 1 || n > 65535 {
+		return "", nil, fmt.Errorf("invalid Okta org URL %q: port %q is out of range (set --org-url/OKTA_ORG_URL)", s, u.Port())
+	}
+	if strings.Contains(host, ":") {
+		return u.Scheme + "://localhost:" + u.Port(), &loopbackRoute{host: "localhost", addr: u.Host, base: http.DefaultTransport}, nil
+	}
+	return s, &loopbackRoute{host: host, addr: u.Host, base: http.DefaultTransport}, nil
+}
+
+// redacted is s for a message, with a password in it replaced.
+func redacted(s string, u *url.URL) string {
+	if u != nil && u.User != nil {
+		return u.Redacted()
+	}
+	if i := strings.LastIndex(s, "@"); i >= 0 {
+		return "…" + s[i:]
+	}
+	return s
 }
 
 // loopbackClient returns an HTTP client for an org URL whose host is a loopback address
