@@ -18,7 +18,7 @@ func runAction(ctx context.Context, env *Env, args []string) int {
 		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(env.Stderr, "itpsync action: unexpected argument %q: the action reads its inputs from INPUT_* variables\n", fs.Arg(0))
+		fmt.Fprintf(env.Stderr, "itpsync action: unexpected argument %s: the action reads its inputs from INPUT_* variables\n", argText(fs.Arg(0)))
 		return ExitUsage
 	}
 	getenv := env.Getenv

@@ -113,7 +113,15 @@ func parseFlags(fs *flag.FlagSet, args []string) (bool, int) {
 // Version is set at build time with -ldflags "-X github.com/itpsync/itpsync/internal/cli.Version=…".
 var Version = "dev"
 
-func runVersion(_ context.Context, env *Env, _ []string) int {
+func runVersion(_ context.Context, env *Env, args []string) int {
+	fs := newFlags(env, "version", "")
+	if done, code := parseFlags(fs, args); done {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "itpsync version: unexpected argument %s\n", argText(fs.Arg(0)))
+		return ExitUsage
+	}
 	fmt.Fprintf(env.Stdout, "itpsync %s\n", Version)
 	return ExitOK
 }

@@ -21,7 +21,7 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(env.Stderr, "itpsync demo: unexpected argument %q\n", fs.Arg(0))
+		fmt.Fprintf(env.Stderr, "itpsync demo: unexpected argument %s\n", argText(fs.Arg(0)))
 		return ExitUsage
 	}
 	if *latency < 0 {

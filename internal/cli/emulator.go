@@ -24,7 +24,7 @@ func runEmulator(ctx context.Context, env *Env, args []string) int {
 		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(env.Stderr, "itpsync emulator: unexpected argument %q\n", fs.Arg(0))
+		fmt.Fprintf(env.Stderr, "itpsync emulator: unexpected argument %s\n", argText(fs.Arg(0)))
 		return ExitUsage
 	}
 	if *token == "" {

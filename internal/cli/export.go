@@ -17,7 +17,11 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(env.Stderr, "itpsync export: unexpected argument %q (the directory goes in --out)\n", fs.Arg(0))
+		fmt.Fprintf(env.Stderr, "itpsync export: unexpected argument %s (the directory goes in --out)\n", argText(fs.Arg(0)))
+		return ExitUsage
+	}
+	if err := refuseUnused(fs, "environment", "format"); err != nil {
+		fmt.Fprintf(env.Stderr, "itpsync export: %v: export writes YAML definitions and reads none\n", err)
 		return ExitUsage
 	}
 	if *out == "" {

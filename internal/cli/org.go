@@ -63,6 +63,23 @@ func (f *orgFlags) resolve(env *Env) {
 	fill(&f.privateKeyID, "OKTA_PRIVATE_KEY_ID")
 }
 
+// refuseUnused reports an error for org flags a command takes from addOrgFlags but has no
+// use for, so that `export --environment production` does not look like a check it is not.
+func refuseUnused(fs *flag.FlagSet, names ...string) error {
+	var set []string
+	fs.Visit(func(f *flag.Flag) {
+		for _, n := range names {
+			if f.Name == n {
+				set = append(set, "--"+n)
+			}
+		}
+	})
+	if len(set) > 0 {
+		return fmt.Errorf("%s does not apply to this command", strings.Join(set, " and "))
+	}
+	return nil
+}
+
 // outputFormat returns the --format value, checked.
 func (f *orgFlags) outputFormat() (render.Format, error) {
 	return render.ParseFormat(f.format)
@@ -158,6 +175,10 @@ func redacted(s string, u *url.URL) string {
 	if i := strings.LastIndex(s, "@"); i >= 0 {
 		return "…" + s[i:]
 	}
+	if !strings.Contains(s, "://") && len(s) > 20 {
+		// Not a URL at all: perhaps the token given in the wrong place.
+		return s[:4] + "…"
+	}
 	return s
 }
 
@@ -235,6 +256,6 @@ func oneDir(env *Env, name string, args []string) (string, bool) {
 	case 1:
 		return args[0], true
 	}
-	fmt.Fprintf(env.Stderr, "itpsync %s: want at most one directory, got %d: %s\n", name, len(args), quoted(args))
+	fmt.Fprintf(env.Stderr, "itpsync %s: want at most one directory, got %d: %s\n", name, len(args), argsText(args))
 	return "", false
 }

@@ -95,7 +95,7 @@ func (o *emuOrg) run(extra map[string]string, args ...string) (int, string, stri
 	code := Run(ctx, args, strings.NewReader(""), &out, &errb, func(k string) string { return env[k] })
 	o.mu.Lock()
 	// Outputs only: the arguments may hold the token on purpose.
-	fmt.Fprintf(&o.all, "$ %s\n%s%s", args[0], out.String(), errb.String())
+	fmt.Fprintf(&o.all, "$ itpsync %d args\n%s%s", len(args), out.String(), errb.String())
 	o.mu.Unlock()
 	return code, out.String(), errb.String()
 }

@@ -22,7 +22,11 @@ func runUserRisk(ctx context.Context, env *Env, args []string) int {
 		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(env.Stderr, "itpsync user-risk: unexpected argument %q\n", fs.Arg(0))
+		fmt.Fprintf(env.Stderr, "itpsync user-risk: unexpected argument %s\n", argText(fs.Arg(0)))
+		return ExitUsage
+	}
+	if err := refuseUnused(fs, "environment"); err != nil {
+		fmt.Fprintf(env.Stderr, "itpsync user-risk: %v: user-risk reads no definitions\n", err)
 		return ExitUsage
 	}
 	format, err := of.outputFormat()

@@ -36,7 +36,7 @@ func runValidate(_ context.Context, env *Env, args []string) int {
 		return ExitUsage
 	}
 	if len(dirs) > 1 {
-		fmt.Fprintf(env.Stderr, "itpsync validate: want at most one directory, got %d: %s\n", len(dirs), quoted(dirs))
+		fmt.Fprintf(env.Stderr, "itpsync validate: want at most one directory, got %d: %s\n", len(dirs), argsText(dirs))
 		return ExitUsage
 	}
 	dir := "policies"
@@ -124,4 +124,24 @@ func plural(n int, word string) string {
 		return fmt.Sprintf("1 %s", word)
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// argText is a stray command-line argument for an error message. A secret pasted without
+// its flag name (`plan policies $OKTA_API_TOKEN`) must not be echoed into a CI log: an
+// argument is shown whole only when it names an existing file or is short, otherwise by
+// its first characters and its length.
+func argText(s string) string {
+	if _, err := os.Stat(s); err == nil || len(s) <= 20 {
+		return fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprintf("%q… (%d characters, not shown in full)", s[:4], len(s))
+}
+
+// argsText is argText of each argument, comma-separated.
+func argsText(list []string) string {
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = argText(s)
+	}
+	return strings.Join(q, ", ")
 }
