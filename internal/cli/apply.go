@@ -83,7 +83,7 @@ func runApply(ctx context.Context, env *Env, args []string) int {
 			fmt.Fprintf(env.Stderr, "itpsync apply: %v\n", err)
 			return ExitError
 		}
-		if !confirm(env) {
+		if !confirm(ctx, env) {
 			fmt.Fprintln(env.Stderr, "itpsync apply: cancelled; nothing was changed")
 			return ExitError
 		}
@@ -181,12 +181,20 @@ func origin(s string) string {
 	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host)
 }
 
-// confirm asks for the typed word yes.
-func confirm(env *Env) bool {
+// confirm asks for the typed word yes. An interrupt (ctx cancelled) while waiting is a
+// no: main catches SIGINT into ctx, so a blocked read alone would leave Ctrl-C unanswered.
+func confirm(ctx context.Context, env *Env) bool {
 	fmt.Fprint(env.Stderr, "\nDo you want to apply these changes to the org?\n  Only 'yes' will be accepted.\n\n  Enter a value: ")
-	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
-	if err != nil && line == "" {
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(env.Stdin).ReadString('\n')
+		answer <- line
+	}()
+	select {
+	case line := <-answer:
+		return strings.TrimSpace(line) == "yes"
+	case <-ctx.Done():
+		fmt.Fprintln(env.Stderr)
 		return false
 	}
-	return strings.TrimSpace(line) == "yes"
 }

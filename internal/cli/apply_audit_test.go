@@ -127,6 +127,10 @@ func TestApplyRefusesBadPlanFiles(t *testing.T) {
 		name, content, want string
 	}{
 		{"not JSON", string(data[:len(data)/2]), "read plan"},
+		{"empty", "", "unexpected end of JSON input"},
+		{"null", "null", "format version 0, want 1"},
+		{"array", "[" + string(data) + "]", "cannot unmarshal array"},
+		{"huge", `{"format_version": 1, "pad": "` + strings.Repeat("x", maxPlanSize) + `"}`, "a plan file may be at most"},
 		{"format version", edit(func(m map[string]any) { m["format_version"] = 9 }), "format version 9, want 1"},
 		{"drift report", edit(func(m map[string]any) { m["mode"] = "drift" }), `it is a "drift" report, not a plan`},
 		{"unknown kind", edit(func(m map[string]any) { change(m, "network_zones.tor_blocklist")["kind"] = "zones" }), `unknown kind "zones"`},
@@ -137,6 +141,11 @@ func TestApplyRefusesBadPlanFiles(t *testing.T) {
 			c["after"].(map[string]any)["risk_level"] = itp.RiskLow
 			c["before"].(map[string]any)["risk_level"] = itp.RiskHigh
 		}), `lowers the risk of user "jane.doe@example.com" from HIGH to LOW`},
+	}
+	// A good plan file without a configured org: refused, never the emulator.
+	code, _, errb := o.run(map[string]string{"OKTA_ORG_URL": "", "OKTA_API_TOKEN": ""}, "apply", good, "--auto-approve")
+	if code != ExitError || !strings.Contains(errb, "no Okta org configured") {
+		t.Errorf("apply of a plan file without an org: exit %d, stderr:\n%s", code, errb)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

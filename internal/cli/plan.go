@@ -3,7 +3,10 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -125,11 +128,35 @@ func writePlan(path string, sp savedPlan) error {
 	return nil
 }
 
+// maxPlanSize is the largest plan file apply reads: a plan of 5,000 changes is a few MiB.
+const maxPlanSize = 64 << 20
+
+// readLimited reads a regular file of at most max bytes.
+func readLimited(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("over %d MiB; a plan file may be at most %d MiB", max>>20, max>>20)
+	}
+	return data, nil
+}
+
 // readPlan loads a plan saved by plan --out.
 func readPlan(path string) (*savedPlan, error) {
-	data, err := os.ReadFile(path)
+	data, err := readLimited(path, maxPlanSize)
 	if err != nil {
-		return nil, fmt.Errorf("read plan: %w", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("read plan %q: %w", path, err)
 	}
 	sp := savedPlan{Plan: &plan.Plan{}}
 	if err := json.Unmarshal(data, &sp); err != nil {

@@ -62,6 +62,9 @@ func TestBadUsage(t *testing.T) {
 		{"demo bad latency", []string{"demo", "--latency", "-1s"}, ExitUsage, "--latency must not be negative"},
 		{"action argument", []string{"action", "plan"}, ExitUsage, "unexpected argument"},
 
+		// No org configured: never the emulator (the other commands are in TestOrgConfiguration).
+		{"apply without an org", []string{"apply", seedPolicies, "--environment", "demo", "--auto-approve"}, ExitError, "no Okta org configured"},
+
 		// The token given as a flag, misplaced: never echoed.
 		{"token as a directory", []string{"plan", seedPolicies, orgTestToken}, ExitError, "want at most one directory"},
 		{"token in the org URL", []string{"plan", seedPolicies, "--environment", "demo", "--org-url", "https://x:" + orgTestToken + "@acme.okta.com", "--api-token", orgTestToken}, ExitError, "give only the scheme and host"},
