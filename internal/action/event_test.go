@@ -78,6 +78,15 @@ func TestReadEventErrors(t *testing.T) {
 		{name: "wrong type", event: EventPullRequest, payload: `{"number": "seven"}`, wantErr: "invalid JSON"},
 		{name: "no pull request number", event: EventPullRequest, payload: `{"action":"opened","pull_request":{"head":{"sha":"abc"}}}`, wantErr: "no pull request number"},
 		{name: "dispatch inputs not an object", event: EventWorkflowDispatch, payload: `{"inputs": ["x"]}`, wantErr: "inputs: want a JSON object"},
+		{name: "empty file", event: EventPullRequest, payload: "", wantErr: "invalid JSON: unexpected end of JSON input"},
+		{name: "truncated", event: EventRepoDispatch, payload: `{"action":"itp","client_payload":{"command":"user-ri`, wantErr: "invalid JSON"},
+		{name: "array instead of object", event: EventPush, payload: `[{"ref":"refs/heads/main"}]`, wantErr: "invalid JSON: json: cannot unmarshal array"},
+		{name: "pull request null", event: EventPullRequest, payload: `null`, wantErr: "no pull request number"},
+		{name: "pull request array", event: EventPullRequest, payload: `[]`, wantErr: "invalid JSON"},
+		{name: "pull request number negative", event: EventPullRequest, payload: `{"number": -3}`, wantErr: "no pull request number"},
+		{name: "pull request object wrong type", event: EventPullRequestTarget, payload: `{"pull_request": "3"}`, wantErr: "invalid JSON"},
+		{name: "client_payload a string", event: EventRepoDispatch, payload: `{"client_payload": "user-risk"}`, wantErr: "client_payload: want a JSON object"},
+		{name: "binary", event: EventWorkflowDispatch, payload: "\x00\xff\xfe", wantErr: "invalid JSON"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
