@@ -77,6 +77,11 @@ func TestActionCommand(t *testing.T) {
 		{name: "pull request planned", code: ExitOK, comments: 1, stdout: "Plan: 1 to add"},
 		{name: "bad boolean input", extra: map[string]string{"INPUT_DRY_RUN": "yes"}, code: ExitError, stdout: `::error::input "dry_run"`},
 		{name: "argument refused", args: []string{"plan"}, code: ExitUsage, stderr: "unexpected argument"},
+		// No org configured: no fallback to an emulator, the run says which input is missing.
+		{name: "no org", extra: map[string]string{"INPUT_OKTA_ORG_URL": "", "INPUT_OKTA_API_TOKEN": "", "INPUT_COMMAND": "drift"},
+			code: ExitError, stdout: "missing Okta credentials"},
+		{name: "credentials without org URL", extra: map[string]string{"INPUT_OKTA_ORG_URL": "", "INPUT_COMMAND": "drift"},
+			code: ExitError, stdout: `input "okta_org_url" is empty`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
