@@ -9,9 +9,10 @@ import (
 	"strings"
 )
 
-// reUnmanaged finds each unmanaged object of a drift report: its address (kind.key) in
-// the summary and the ready-to-paste YAML block under it.
-var reUnmanaged = regexp.MustCompile("(?s)<summary><code>([a-z_]+)\\.([a-z0-9_]+)</code>[^\n]*</summary>\\s*```yaml\n(.*?)```")
+// reUnmanaged finds, in one <details> section of a drift report, the unmanaged object's
+// address (kind.key) in the summary and the ready-to-paste YAML block under it (other
+// lines, such as who last changed the object, may stand between them).
+var reUnmanaged = regexp.MustCompile("(?s)<summary><code>([a-z_]+)\\.([a-z0-9_]+)</code>[^\n]*</summary>.*?```yaml\n(.*?)```")
 
 // adoptUnmanaged does what the drift issue suggests for unmanaged objects: it pastes
 // their YAML into the workspace's definitions (one adopted_<kind>.yaml file per kind, in
@@ -23,8 +24,11 @@ func (w *world) adoptUnmanaged(issueBody string) (string, error) {
 		return "", nil
 	}
 	byKind := map[string][]string{}
-	for _, m := range reUnmanaged.FindAllStringSubmatch(section, -1) {
-		byKind[m[1]] = append(byKind[m[1]], m[3])
+	// One <details> section per object, so a match never runs into the next object.
+	for _, part := range strings.Split(section, "<details") {
+		if m := reUnmanaged.FindStringSubmatch(part); m != nil {
+			byKind[m[1]] = append(byKind[m[1]], m[3])
+		}
 	}
 	kinds := make([]string, 0, len(byKind))
 	for k := range byKind {

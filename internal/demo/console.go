@@ -125,7 +125,8 @@ func (w *world) oktaAPI(ctx context.Context, method, path string, in, out any) e
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
-	req.Header.Set("Authorization", "SSWS "+w.cfg.OktaToken)
+	req.Header.Set("Authorization", "SSWS "+w.consoleToken)
+	req.Header.Set("X-Forwarded-For", consoleIP)
 	req.Header.Set("Accept", "application/json")
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")

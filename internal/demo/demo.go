@@ -70,6 +70,9 @@ type world struct {
 	emu    *oktaemu.Server
 	emuURL string
 	emuSrv *http.Server
+	// consoleToken is the made-up API token of the administrator who changes the org by
+	// hand in step 3.
+	consoleToken string
 
 	gh         *githubfake.Server
 	unplanned  chan string
@@ -94,14 +97,16 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		cfg.Policies = "policies"
 	}
 	var err error
-	for _, tok := range []*string{&cfg.OktaToken, &cfg.GitHubToken} {
+	var consoleToken string
+	for _, tok := range []*string{&cfg.OktaToken, &cfg.GitHubToken, &consoleToken} {
 		if *tok == "" {
 			if *tok, err = madeUpToken(); err != nil {
 				return nil, err
 			}
 		}
 	}
-	w := &world{cfg: cfg, out: newPrinter(cfg.Out, cfg.Color), secrets: []string{cfg.OktaToken, cfg.GitHubToken}}
+	w := &world{cfg: cfg, out: newPrinter(cfg.Out, cfg.Color), consoleToken: consoleToken,
+		secrets: []string{cfg.OktaToken, cfg.GitHubToken, consoleToken}}
 	if w.policyHash, err = hashTree(cfg.Policies); err != nil {
 		return nil, err
 	}
@@ -121,6 +126,16 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	return &Result{Dir: w.files.dir, Files: w.files.written}, nil
 }
 
+// The actors the emulated System Log names: itpsync's own service account, and the
+// administrator who changes the org in the console (from a documentation address).
+var (
+	itpsyncActor = oktaemu.Admin{DisplayName: "itpsync (GitHub Actions)", Login: "itpsync-bot@acme.example"}
+	consoleAdmin = oktaemu.Admin{DisplayName: "Dana Whitfield", Login: "dana.whitfield@acme.example"}
+)
+
+// consoleIP is where the console administrator works from.
+const consoleIP = "198.51.100.77"
+
 // madeUpToken is a random token for this run only.
 func madeUpToken() (string, error) {
 	b := make([]byte, 16)
@@ -132,7 +147,10 @@ func madeUpToken() (string, error) {
 
 // start serves the emulated org and the GitHub stand-in on free ports of 127.0.0.1.
 func (w *world) start() error {
-	w.emu = oktaemu.New(oktaemu.Options{Token: w.cfg.OktaToken, Latency: w.cfg.Latency})
+	// itpsync's token and the console administrator's are distinct, so the System Log (and
+	// the drift issue that quotes it) names who made the out-of-band change.
+	w.emu = oktaemu.New(oktaemu.Options{Token: w.cfg.OktaToken, Latency: w.cfg.Latency, Admin: itpsyncActor})
+	w.emu.AddAdminToken(w.consoleToken, consoleAdmin)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return fmt.Errorf("start the Okta emulator: listen on 127.0.0.1: %w", err)

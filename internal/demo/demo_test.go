@@ -155,7 +155,7 @@ func TestDemoWalksTheLoop(t *testing.T) {
 		"01-pull-request-comment.md": {"<!-- itpsync:", "network_zones.corporate_vpn", "```diff"},
 		"02-pull-request-comment.md": {`"status":"applied"`, "Apply complete: 8 applied, 0 failed"},
 		"03-console-changes.md":      {"0.0.0.0/0", "CrowdStrike Threat Intelligence", "Contractor Office"},
-		"04-drift-issue.md": {"# ITP drift", "0.0.0.0/0", "INACTIVE", "CrowdStrike Threat Intelligence",
+		"04-drift-issue.md": {"# ITP drift", "Last changed by **Dana Whitfield**", "from 198.51.100.77", "0.0.0.0/0", "INACTIVE", "CrowdStrike Threat Intelligence",
 			"high-risk", "network_zones.contractor_office", "```yaml\ncontractor_office:\n  name: Contractor Office"},
 		"05-audit-record.md": {"| Triggered by | `soar-bot` |", "| User | `john.roe@example.com` |", "| Risk before | `NONE` |", "| Risk after | `HIGH` |",
 			"| Reason | " + riskReason + " |", "| Time (UTC) | 2026-03-04T05:06:07Z |"},
