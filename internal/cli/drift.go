@@ -15,6 +15,8 @@ import (
 func runDrift(ctx context.Context, env *Env, args []string) int {
 	fs := newFlags(env, "drift", "[DIR]")
 	of := addOrgFlags(fs)
+	attribution := fs.Bool("attribution", true,
+		"when the org has drifted, name who last changed each object, from the System Log (one API call; needs okta.logs.read)")
 	pos, done, code := parseInterspersed(fs, args)
 	if done {
 		return usageCode(code)
@@ -36,6 +38,12 @@ func runDrift(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "itpsync drift: %v\n", err)
 		return ExitError
+	}
+	if *attribution && p.HasChanges() {
+		// Who changed what is worth one call, but never worth failing the report for.
+		if err := engine.Attribute(ctx, r.org, p, engine.DefaultAttributionWindow); err != nil {
+			fmt.Fprintf(env.Stderr, "itpsync drift: warning: no attribution from the System Log: %v\n", err)
+		}
 	}
 	if err := render.Drift(env.Stdout, format, p, render.Options{Color: useColor(env) && format == render.Text}); err != nil {
 		fmt.Fprintf(env.Stderr, "itpsync drift: %v\n", err)

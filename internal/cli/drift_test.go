@@ -59,7 +59,17 @@ func TestDriftReportsConsoleChanges(t *testing.T) {
 		"security_events_providers.by_issuer", "is_enabled",
 		"user_risks.jane", "risk_level", "LOW", "HIGH",
 		"Shadow IT", "100.64.0.0/10",
+		// The System Log names who made the console change of the zone.
+		"changed by Okta Admin", "zone.update",
 	)
+	o.emu.ResetRequests()
+	out, _ = o.must(ExitChanges, "drift", normalise, "--attribution=false")
+	if strings.Contains(out, "changed by") {
+		t.Errorf("drift --attribution=false still attributes:\n%s", out)
+	}
+	if n := o.emu.Requests().ByRoute["GET /api/v1/logs"]; n != 0 {
+		t.Errorf("drift --attribution=false read the System Log %d times", n)
+	}
 	js, _ := o.must(ExitChanges, "drift", normalise, "--format", "json")
 	var report struct {
 		Changes []struct {
