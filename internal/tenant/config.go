@@ -123,20 +123,40 @@ func (cfg *Config) validate() (*url.URL, error) {
 	return u, nil
 }
 
-// parseOrgURL accepts https://host[:port] and, for loopback hosts only, http.
+// parseOrgURL accepts https://host[:443] and, for loopback hosts only, http and any port.
+// Messages never echo a password written into the URL.
 func parseOrgURL(raw string) (*url.URL, error) {
 	raw = strings.TrimRight(strings.TrimSpace(raw), "/")
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, fmt.Errorf("invalid Okta org URL %q: want https://<your-org>.okta.com (set %s)", raw, flagOrgURL)
+		return nil, fmt.Errorf("invalid Okta org URL %q: want https://<your-org>.okta.com (set %s)", redactURL(raw, u), flagOrgURL)
 	}
 	if u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("invalid Okta org URL %q: give only the scheme and host, e.g. https://%s (set %s)", raw, u.Hostname(), flagOrgURL)
+		return nil, fmt.Errorf("invalid Okta org URL %q: give only the scheme and host, e.g. https://%s (set %s)", redactURL(raw, u), u.Hostname(), flagOrgURL)
 	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+	if isLoopback(u.Hostname()) {
+		return u, nil
+	}
+	if u.Scheme == "http" {
 		return nil, fmt.Errorf("insecure Okta org URL %q: http is only allowed for loopback hosts (127.0.0.0/8, ::1, localhost); use https://%s (set %s)", raw, u.Host, flagOrgURL)
 	}
+	// The SDK keeps only the host name, so any other port would be silently dropped and the
+	// requests would go to 443 of that host.
+	if p := u.Port(); p != "" && p != "443" {
+		return nil, fmt.Errorf("invalid Okta org URL %q: an Okta org is served on port 443; remove %q (set %s)", raw, ":"+p, flagOrgURL)
+	}
 	return u, nil
+}
+
+// redactURL is raw for a message, with any user information (a password) masked.
+func redactURL(raw string, u *url.URL) string {
+	if u != nil && u.User != nil {
+		return u.Redacted()
+	}
+	if i := strings.LastIndex(raw, "@"); i >= 0 {
+		return "…" + raw[i:]
+	}
+	return raw
 }
 
 func isLoopback(host string) bool {
