@@ -77,22 +77,22 @@ func Apply(ctx context.Context, org Org, d *Definitions, reviewed *plan.Plan, op
 	start := org.Stats().Calls
 	if reviewed != nil {
 		if err := reviewed.Validate(); err != nil {
-			return nil, fmt.Errorf("apply: %w", err)
+			return nil, fmt.Errorf("check the reviewed plan: %w", err)
 		}
 		if reviewed.Mode != plan.ModePlan {
-			return nil, fmt.Errorf("apply: the reviewed plan is a %s report, not a plan", reviewed.Mode)
+			return nil, fmt.Errorf("the reviewed plan is a %s report, not a plan", reviewed.Mode)
 		}
 		if d != nil && reviewed.Environment != d.Environment {
-			return nil, fmt.Errorf("apply: the plan was made for environment %q, not %q", reviewed.Environment, d.Environment)
+			return nil, fmt.Errorf("the plan was made for environment %q, not %q", reviewed.Environment, d.Environment)
 		}
 	}
 	fresh, _, err := compute(ctx, org, d, plan.ModePlan)
 	if err != nil {
-		return nil, fmt.Errorf("apply: %w", err)
+		return nil, err
 	}
 	if err := fresh.Validate(); err != nil {
 		// Compute never makes such a plan; refuse rather than write from one.
-		return nil, fmt.Errorf("apply: %w", err)
+		return nil, fmt.Errorf("check the fresh plan: %w", err)
 	}
 	if reviewed != nil {
 		if serr := staleError(reviewed, fresh); serr != nil {

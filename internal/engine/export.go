@@ -48,7 +48,7 @@ func Export(ctx context.Context, org Org, outDir string, opts ...ExportOptions) 
 	}
 	cfg, err := org.Read(ctx, tenant.ReadOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("export: %w", err)
+		return nil, fmt.Errorf("read the org: %w", err)
 	}
 	cfg = exportable(cfg)
 	files := map[string][]byte{}
@@ -69,7 +69,7 @@ func Export(ctx context.Context, org Org, outDir string, opts ...ExportOptions) 
 	slices.Sort(names)
 
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return nil, fmt.Errorf("export: %w", err)
+		return nil, fmt.Errorf("create the output folder: %w", err)
 	}
 	if !o.Force {
 		var exist []string
@@ -78,18 +78,18 @@ func Export(ctx context.Context, org Org, outDir string, opts ...ExportOptions) 
 			if _, err := os.Lstat(p); err == nil {
 				exist = append(exist, p)
 			} else if !errors.Is(err, os.ErrNotExist) {
-				return nil, fmt.Errorf("export: %w", err)
+				return nil, fmt.Errorf("check for existing files: %w", err)
 			}
 		}
 		if len(exist) > 0 {
-			return nil, fmt.Errorf("export: refusing to overwrite %s: use --force to replace them", quoteJoin(exist))
+			return nil, fmt.Errorf("refusing to overwrite %s: use --force to replace them", quoteJoin(exist))
 		}
 	}
 	written := make([]string, 0, len(names))
 	for _, n := range names {
 		p := filepath.Join(outDir, n)
 		if err := os.WriteFile(p, files[n], 0o644); err != nil {
-			return written, fmt.Errorf("export: %w", err)
+			return written, fmt.Errorf("write %s: %w", n, err)
 		}
 		written = append(written, p)
 	}
