@@ -67,7 +67,7 @@ entity_risk_policy_rules:
 session_violation_policy_rule:
   min_risk_level: HIGH
   network_connection: ZONE
-  network_includes: [vpn, LegacyIpZone, nzo1x48tm4y10Y5h01d8]
+  network_includes: [vpn, LegacyIpZone, nzoTESTblocked0001d8]
 `),
 	}
 	d, diags := Parse(files)
@@ -84,7 +84,7 @@ session_violation_policy_rule:
 		EntityRiskRules: []itp.EntityRiskRule{{Key: "high", Name: "High", RiskLevel: "HIGH", Status: "ACTIVE",
 			TerminateAllSessions: true, WorkflowID: "22"}},
 		SessionViolationRule: &itp.SessionViolationRule{Status: "ACTIVE", MinRiskLevel: "HIGH", NetworkConnection: "ZONE",
-			NetworkIncludes: []string{"Beta VPN", "LegacyIpZone", "nzo1x48tm4y10Y5h01d8"}, PolicyEvaluationEnabled: true},
+			NetworkIncludes: []string{"Beta VPN", "LegacyIpZone", "nzoTESTblocked0001d8"}, PolicyEvaluationEnabled: true},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Resolve(b) (-want +got):\n%s", diff)

@@ -58,8 +58,8 @@ func TestWireRulesNormalise(t *testing.T) {
 	}
 	got := ws[0].entityRiskRule()
 	got.Normalize()
-	want := itp.EntityRiskRule{Key: "high", Meta: itp.Meta{ID: "rulr909e8wwKN0FVJ1d7"}, Name: "High", RiskLevel: "HIGH", Priority: 1, Status: "ACTIVE",
-		TerminateAllSessions: true, WorkflowID: "123", UsersExcluded: []string{"00uwdxg4jczV5GbpR1d7"}}
+	want := itp.EntityRiskRule{Key: "high", Meta: itp.Meta{ID: "rulTESThighrisk001d7"}, Name: "High", RiskLevel: "HIGH", Priority: 1, Status: "ACTIVE",
+		TerminateAllSessions: true, WorkflowID: "123", UsersExcluded: []string{"00uTESTuser0000001d7"}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("rule (-want +got):\n%s", d)
 	}
